@@ -1,0 +1,92 @@
+"""The role × action table of the domain, kept once, as data.
+
+Every permission decision in the code reads this table (through
+``RoleAssignment.permits``); the permission-matrix tests keep their *expectations*
+in a separate hand-written table, so a change here that breaks the domain rules
+fails them. Where the domain table is silent, the narrower reading holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeKind(models.TextChoices):
+    TERRITORY = "territory", _("辖区")
+    DEPARTMENT = "department", _("行业×辖区")
+    ENTERPRISE = "enterprise", _("本企业")
+    GRANTS = "grants", _("仅限授权对象")
+    SYSTEM = "system", _("系统配置")
+
+
+class RoleCode(models.TextChoices):
+    ANWEIBAN = "anweiban", _("安委办工作人员")
+    STREET_STAFF = "street_staff", _("属地工作人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DEPT_STAFF = "dept_staff", _("行业部门工作人员")
+    INSPECTOR = "inspector", _("执法人员")
+    EXPERT = "expert", _("专家")
+    SUPERVISOR = "supervisor", _("督查组成员")
+    LEADER = "leader", _("单位领导")
+    ENT_MANAGER = "ent_manager", _("企业安全管理员")
+    ENT_PRINCIPAL = "ent_principal", _("企业主要负责人")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+VIEW = "view"
+
+ENTERPRISE_EDIT = {
+    "enterprise.create",
+    "enterprise.update",
+    "enterprise.import",
+    "site.create",
+    "site.update",
+    "site.void",
+}
+EXPORT = {"enterprise.export", "site.export"}
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    scope_kind: str
+    actions: frozenset[str]
+    #: Which of the unit/department/enterprise fields an assignment of this role must name.
+    anchor: str
+
+    @property
+    def label(self) -> str:
+        return RoleCode(self.code).label
+
+
+def _role(code, scope_kind, anchor, *actions) -> Role:
+    flat: set[str] = set()
+    for a in actions:
+        flat |= {a} if isinstance(a, str) else set(a)
+    return Role(code, scope_kind, frozenset(flat), anchor)
+
+
+ROLES: dict[str, Role] = {
+    r.code: r
+    for r in [
+        _role(RoleCode.ANWEIBAN, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT,
+              "enterprise.void", "enterprise.change_regulators", "audit.view_object"),
+        _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object"),
+        _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW),
+        _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object"),
+        _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW),
+        _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW),
+        _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW),
+        _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object"),
+        _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW),
+        _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW),
+        _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
+              "department.update", "accounts.manage"),
+        _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
+        _role(RoleCode.AUDITOR, ScopeKind.SYSTEM, "", VIEW, "audit.view", "audit.verify"),
+    ]
+}
