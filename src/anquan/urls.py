@@ -1,3 +1,12 @@
-from django.urls import path
+"""URL map: pages per app, the API under /api/v1/, health checks."""
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("anquan.accounts.urls")),
+    path("", include("anquan.core.urls")),
+    path("enterprises/", include("anquan.enterprises.urls")),
+    path("sites/", include("anquan.enterprises.site_urls")),
+    path("org-units/", include("anquan.orgs.urls")),
+    path("audit/", include("anquan.audit.urls")),
+    path("api/v1/", include("anquan.api_urls")),
+]

@@ -1,8 +1,13 @@
-"""Security headers Django does not set by itself."""
+"""Security headers Django does not set by itself, and domain errors turned into HTTP answers for pages."""
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+
+from .errors import Conflict, Forbidden, NotFound
 
 
 class SecurityHeadersMiddleware:
-    """Adds a strict Content-Security-Policy (everything is served locally) and related headers."""
+    """Adds a strict Content-Security-Policy (everything is served locally) and related headers;
+    maps NotFound/Forbidden/Conflict raised by services during a page request to 404/403/409."""
 
     CSP = (
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
@@ -18,6 +23,16 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.CSP)
         response.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.message)
+        if isinstance(exception, Conflict):
+            return HttpResponse(exception.message, status=409, content_type="text/plain; charset=utf-8")
+        return None
