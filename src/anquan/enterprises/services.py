@@ -9,12 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from anquan.audit.services import record, snapshot
-from anquan.core.errors import Invalid
+from anquan.core.errors import Forbidden, Invalid
 from anquan.core.services import authorize, authorize_in, bump_version
 from anquan.orgs.models import Department, OrgUnit, UnitKind
 
 from .forms import EnterpriseForm, SiteForm
 from .models import Enterprise, EnterpriseRegulator, RegulatorKind, Site
+
+
+def _require_any(actor, action: str) -> None:
+    """403 for a user none of whose assignments permits ``action`` anywhere (before looking at the input)."""
+    if not OrgUnit.objects.visible_to(actor, action).exists():
+        raise Forbidden()
 
 
 def _valid_form(form):
@@ -112,6 +118,7 @@ def enterprise_change_regulators(*, actor, enterprise: Enterprise, add: list[dic
 
 @transaction.atomic
 def enterprise_create(*, actor, data: dict) -> Enterprise:
+    _require_any(actor, "enterprise.create")
     form = _valid_form(EnterpriseForm(data=data, user=actor, action="enterprise.create"))
     assignment = authorize_in(actor, OrgUnit.objects, "enterprise.create", form.cleaned_data["unit"].pk)
     enterprise = form.save()
@@ -155,6 +162,7 @@ def enterprise_void(*, actor, enterprise: Enterprise, version, reason: str) -> E
 
 @transaction.atomic
 def site_create(*, actor, data: dict) -> Site:
+    _require_any(actor, "site.create")
     form = _valid_form(SiteForm(data=data, user=actor, action="site.create"))
     assignment = authorize_in(actor, OrgUnit.objects, "site.create", form.cleaned_data["grid"].pk)
     site = form.save()

@@ -1,0 +1,80 @@
+"""Signing in (with throttling) and API tokens."""
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, LoginFailure
+
+GENERIC_FAILURE = "用户名或密码错误"
+LOCKED = "登录失败次数过多，该账号在此地址已被暂时锁定，请30分钟后再试"
+
+
+class SignInRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def client_address(request) -> str:
+    """The peer address (a deployment behind nginx sets REMOTE_ADDR via the proxy config, never from a header here)."""
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def _window_start():
+    return timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def is_locked(username: str, address: str) -> bool:
+    recent = LoginFailure.objects.filter(username=username.lower(), address=address, at__gte=_window_start())
+    return recent.count() >= settings.LOGIN_MAX_FAILURES
+
+
+def sign_in(request, username: str, password: str):
+    """The authenticated user, or SignInRefused with the same words for unknown users and wrong passwords.
+
+    After LOGIN_MAX_FAILURES failures for one (username, address) within LOGIN_LOCK_MINUTES,
+    the pair is refused without checking the password until the window has passed.
+    """
+    username = (username or "").strip()
+    address = client_address(request)
+    if is_locked(username, address):
+        raise SignInRefused(LOCKED)
+    user = authenticate(request, username=username, password=password or "")
+    if user is None:
+        LoginFailure.objects.create(username=username.lower(), address=address)
+        if is_locked(username, address):
+            raise SignInRefused(LOCKED)
+        raise SignInRefused(GENERIC_FAILURE)
+    LoginFailure.objects.filter(username=username.lower(), address=address).delete()
+    return user
+
+
+@transaction.atomic
+def token_issue(user, label: str = "") -> str:
+    """A new random 256-bit token; only its SHA-256 is kept, so the raw value is shown once."""
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label[:100])
+    return raw
+
+
+def token_user(raw: str):
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    token.user._api_token_id = token.pk
+    return token.user
+
+
+def token_revoke(raw: str) -> bool:
+    return bool(ApiToken.objects.filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True).update(revoked_at=timezone.now()))

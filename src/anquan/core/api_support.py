@@ -1,0 +1,95 @@
+"""What every API router shares: authentication (session or bearer token), error answers in
+Chinese, and page-number pagination returning ``{"items": [...], "count": N}``."""
+from __future__ import annotations
+
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.session import SessionAuth
+
+from .errors import DomainError
+
+#: Chinese wording for pydantic's error types; anything else falls back to a generic phrase.
+PYDANTIC_MESSAGES = {
+    "missing": "此字段为必填项",
+    "int_parsing": "请输入整数",
+    "int_type": "请输入整数",
+    "int_from_float": "请输入整数",
+    "float_parsing": "请输入数字",
+    "string_type": "请输入文字",
+    "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "bool_parsing": "请输入是或否（true/false）",
+    "date_parsing": "日期格式应为YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
+    "datetime_parsing": "时间格式不正确",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "请求体不是有效的JSON",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+    "extra_forbidden": "不允许的字段",
+}
+
+
+def translate_validation(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "data")]
+        name = ".".join(loc) or "__all__"
+        fields.setdefault(name, []).append(PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确"))
+    return fields
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``: a token from POST /api/v1/auth/token."""
+
+    def authenticate(self, request, token):
+        from anquan.accounts.services import token_user
+
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """The browser's session (CSRF-checked for writes, as every cookie-authenticated request)."""
+
+
+AUTH = [BearerToken(), Session()]
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        body = {"detail": exc.message}
+        if exc.errors:
+            body["errors"] = exc.errors
+        return api.create_response(request, body, status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        body = {"detail": "提交的数据有误，请检查后重试", "errors": translate_validation(exc.errors)}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "对象不存在或无权访问"}, status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌"}, status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        message = str(exc)
+        if "CSRF" in message:
+            message = "CSRF校验失败，请刷新页面后重试"
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+__all__ = ["AUTH", "APIKeyCookie", "install_error_handlers", "translate_validation"]

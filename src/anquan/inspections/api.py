@@ -1,0 +1,36 @@
+"""API: inspections (read-only in the foundation; planning and performing come with the inspections issue)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from anquan.core.api_support import AUTH
+from anquan.core.services import get_visible
+
+from .models import Inspection
+
+router = Router(tags=["检查"], auth=AUTH)
+
+
+class InspectionOut(Schema):
+    id: int
+    site_id: int
+    kind: str
+    department_id: int | None
+    unannounced: bool
+    planned_on: date
+    performed_at: datetime | None
+    version: int
+
+
+@router.get("/inspections", response=list[InspectionOut], summary="检查列表")
+@paginate(PageNumberPagination, page_size=50)
+def list_inspections(request):
+    return Inspection.objects.visible_to(request.auth).order_by("-planned_on", "id")
+
+
+@router.get("/inspections/{inspection_id}", response=InspectionOut, summary="检查详情")
+def get_inspection(request, inspection_id: int):
+    return get_visible(Inspection.objects, request.auth, inspection_id)
