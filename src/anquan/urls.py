@@ -7,6 +7,7 @@ urlpatterns = [
     path("enterprises/", include("anquan.enterprises.urls")),
     path("sites/", include("anquan.enterprises.site_urls")),
     path("org-units/", include("anquan.orgs.urls")),
+    path("inspections/", include("anquan.inspections.urls")),
     path("audit/", include("anquan.audit.urls")),
     path("api/v1/", include("anquan.api_urls")),
 ]

@@ -169,6 +169,26 @@ def void_enterprise(request, enterprise_id: int, payload: VoidIn):
     return _enterprise(request, enterprise_id)
 
 
+class RegulatorAdd(Schema):
+    department: int
+    kind: str = "direct"
+
+
+class RegulatorsIn(Schema):
+    add: list[RegulatorAdd] = []
+    end: list[int] = []
+    reason: str
+
+
+@router.post("/enterprises/{enterprise_id}/regulators", response=EnterpriseDetailOut, tags=["企业"], summary="调整监管部门（需填写理由）")
+def change_regulators(request, enterprise_id: int, payload: RegulatorsIn):
+    enterprise = _enterprise(request, enterprise_id)
+    services.enterprise_change_regulators(
+        actor=request.auth, enterprise=enterprise, add=[a.dict() for a in payload.add], end=payload.end, reason=payload.reason
+    )
+    return _enterprise(request, enterprise_id)
+
+
 # ------------------------------------------------------------------ sites
 
 
@@ -239,3 +259,9 @@ def update_site(request, site_id: int, payload: SitePatch):
     data = payload.dict(exclude_unset=True)
     data.pop("version")
     return services.site_update(actor=request.auth, site=site, version=payload.version, data=data)
+
+
+@router.post("/sites/{site_id}/void", response=SiteOut, tags=["场所"], summary="作废场所记录")
+def void_site(request, site_id: int, payload: VoidIn):
+    site = get_visible(Site.objects, request.auth, site_id)
+    return services.site_void(actor=request.auth, site=site, version=payload.version, reason=payload.reason)

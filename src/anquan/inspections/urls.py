@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.inspection_list, name="list"),
+    path("<int:pk>/", views.inspection_detail, name="detail"),
+]
