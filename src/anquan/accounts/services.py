@@ -78,3 +78,58 @@ def token_user(raw: str):
 
 def token_revoke(raw: str) -> bool:
     return bool(ApiToken.objects.filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+# ------------------------------------------------------------------ role assignments
+
+
+@transaction.atomic
+def assignment_start(*, actor, user, role: str, unit=None, department=None, enterprise=None, valid_from=None, reason: str = ""):
+    """Give ``user`` a role (system administrators only); the assignment is audited and never deleted."""
+    from anquan.audit.services import record, snapshot
+    from anquan.core.errors import Forbidden, Invalid
+
+    from .models import RoleAssignment
+    from .roles import ROLES
+    from .scope import active_assignments, forget_assignments
+
+    admin = next((a for a in active_assignments(actor) if a.permits("accounts.manage")), None)
+    if admin is None:
+        raise Forbidden()
+    spec = ROLES.get(role)
+    if spec is None:
+        raise Invalid({"role": ["未知的角色"]})
+    anchors = {"unit": unit, "department": department, "enterprise": enterprise}
+    if spec.anchor and anchors[spec.anchor] is None:
+        raise Invalid({spec.anchor: ["该角色必须指定所在单位"]})
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, unit=unit, department=department, enterprise=enterprise,
+        valid_from=valid_from or timezone.now(),
+    )
+    forget_assignments(user)
+    record(actor=actor, assignment=admin, obj=assignment, action="start", after=snapshot(assignment), reason=reason,
+           chain_key="system")
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor, assignment, reason: str, at=None):
+    """End a role assignment (离任/调岗): it stays on record for look-back (倒查)."""
+    from anquan.audit.services import record
+    from anquan.core.errors import Forbidden, Invalid
+
+    from .scope import active_assignments, forget_assignments
+
+    admin = next((a for a in active_assignments(actor) if a.permits("accounts.manage")), None)
+    if admin is None:
+        raise Forbidden()
+    if not (reason or "").strip():
+        raise Invalid({"reason": ["终止任职必须填写原因"]})
+    if assignment.valid_to is not None and assignment.valid_to <= timezone.now():
+        raise Invalid({"__all__": ["该任职已终止"]})
+    assignment.valid_to, assignment.end_reason = at or timezone.now(), reason.strip()
+    assignment.save(update_fields=["valid_to", "end_reason"])
+    forget_assignments(assignment.user)
+    record(actor=actor, assignment=admin, obj=assignment, action="end", after={"valid_to": assignment.valid_to.isoformat()},
+           reason=reason, chain_key="system")
+    return assignment
