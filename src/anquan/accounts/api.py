@@ -1,5 +1,4 @@
 """API: tokens and the signed-in user's own profile."""
-from __future__ import annotations
 
 from datetime import datetime
 

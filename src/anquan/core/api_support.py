@@ -2,12 +2,35 @@
 Chinese, and page-number pagination returning ``{"items": [...], "count": N}``."""
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from django.http import Http404
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
 from .errors import DomainError
+
+MAX_ID = 2**63 - 1
+
+#: A primary key as the API accepts it: anything else is a 422, never a database overflow.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: An optimistic-lock version.
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination (``?page=&page_size=``, at most 200 a page) answering ``{"items", "count"}``."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=200)
+
+    def __init__(self, page_size: int = 50, **kwargs: Any) -> None:
+        super().__init__(page_size=page_size, max_page_size=200, **kwargs)
+
 
 #: Chinese wording for pydantic's error types; anything else falls back to a generic phrase.
 PYDANTIC_MESSAGES = {
@@ -92,4 +115,4 @@ def install_error_handlers(api) -> None:
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
-__all__ = ["AUTH", "APIKeyCookie", "install_error_handlers", "translate_validation"]
+__all__ = ["AUTH", "MAX_ID", "APIKeyCookie", "Id", "Pages", "Version", "install_error_handlers", "translate_validation"]

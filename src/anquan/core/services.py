@@ -7,12 +7,20 @@ from django.db.models import F
 from .errors import Conflict, Forbidden, NotFound
 
 
+def safe_id(value) -> int | None:
+    """``value`` as a primary key, or None when it cannot be one (text, ≤ 0, beyond 64 bits)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def get_visible(queryset, user, pk):
     """The object if ``user`` may see it; NotFound (404) otherwise, exactly as if it did not exist."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = safe_id(pk)
+    if pk is None:
+        raise NotFound()
     obj = queryset.visible_to(user).filter(pk=pk).first()
     if obj is None:
         raise NotFound()
@@ -44,6 +52,8 @@ def bump_version(obj, expected_version) -> None:
         expected_version = int(expected_version)
     except (TypeError, ValueError):
         raise Conflict("缺少或无效的版本号，请刷新后重试") from None
+    if not 0 <= expected_version < 2**31:
+        raise Conflict("缺少或无效的版本号，请刷新后重试")
     updated = type(obj).objects.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
     if updated != 1:
         raise Conflict()

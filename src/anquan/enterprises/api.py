@@ -1,12 +1,13 @@
 """API: enterprises and sites. Thin: reads go through selectors, writes through services."""
-from __future__ import annotations
 
 from datetime import date
 
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from typing import Annotated
 
-from anquan.core.api_support import AUTH
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from anquan.core.api_support import AUTH, Id, Pages, Version
 from anquan.core.services import get_visible
 
 from . import selectors, services
@@ -43,7 +44,7 @@ class EnterpriseOut(Schema):
     standard_grade: str
     standard_cert_no: str
     standard_cert_expiry: date | None
-    version: int
+    version: Version
     voided: bool
 
     @staticmethod
@@ -70,12 +71,12 @@ class EnterpriseDetailOut(EnterpriseOut):
 
 class EnterpriseFilter(Schema):
     q: str | None = None
-    unit: int | None = None
-    industry: int | None = None
+    unit: Id | None = None
+    industry: Id | None = None
     status: str | None = None
     risk_colour: str | None = None
     standard_grade: str | None = None
-    regulator: int | None = None
+    regulator: Id | None = None
 
 
 class EnterpriseIn(Schema):
@@ -87,10 +88,10 @@ class EnterpriseIn(Schema):
     safety_manager_name: str = ""
     safety_manager_phone: str = ""
     address: str
-    unit: int
-    industries: list[int]
+    unit: Id
+    industries: list[Id]
     scale: str = "small"
-    employees: int | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     status: str = "normal"
     risk_colour: str = "blue"
     standard_grade: str = ""
@@ -101,7 +102,7 @@ class EnterpriseIn(Schema):
 class EnterprisePatch(Schema):
     """Fields to change, with the version the client last read (a stale version answers 409)."""
 
-    version: int
+    version: Version
     name: str | None = None
     credit_code: str | None = None
     legal_representative: str | None = None
@@ -110,10 +111,10 @@ class EnterprisePatch(Schema):
     safety_manager_name: str | None = None
     safety_manager_phone: str | None = None
     address: str | None = None
-    unit: int | None = None
-    industries: list[int] | None = None
+    unit: Id | None = None
+    industries: list[Id] | None = None
     scale: str | None = None
-    employees: int | None = None
+    employees: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     status: str | None = None
     risk_colour: str | None = None
     standard_grade: str | None = None
@@ -122,7 +123,7 @@ class EnterprisePatch(Schema):
 
 
 class VoidIn(Schema):
-    version: int
+    version: Version
     reason: str
 
 
@@ -138,14 +139,14 @@ def _enterprise(request, pk):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], tags=["企业"], summary="企业列表（一企一档）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     return selectors.enterprise_list(request.auth, params).prefetch_related("industries")
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseDetailOut, tags=["企业"], summary="企业详情")
-def get_enterprise(request, enterprise_id: int):
+def get_enterprise(request, enterprise_id: Id):
     return _enterprise(request, enterprise_id)
 
 
@@ -156,32 +157,32 @@ def create_enterprise(request, payload: EnterpriseIn):
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseDetailOut, tags=["企业"], summary="修改企业（需提交版本号）")
-def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
+def update_enterprise(request, enterprise_id: Id, payload: EnterprisePatch):
     enterprise = _enterprise(request, enterprise_id)
     services.enterprise_update(actor=request.auth, enterprise=enterprise, version=payload.version, data=_changes(payload))
     return _enterprise(request, enterprise_id)
 
 
 @router.post("/enterprises/{enterprise_id}/void", response=EnterpriseDetailOut, tags=["企业"], summary="作废企业记录")
-def void_enterprise(request, enterprise_id: int, payload: VoidIn):
+def void_enterprise(request, enterprise_id: Id, payload: VoidIn):
     enterprise = _enterprise(request, enterprise_id)
     services.enterprise_void(actor=request.auth, enterprise=enterprise, version=payload.version, reason=payload.reason)
     return _enterprise(request, enterprise_id)
 
 
 class RegulatorAdd(Schema):
-    department: int
+    department: Id
     kind: str = "direct"
 
 
 class RegulatorsIn(Schema):
     add: list[RegulatorAdd] = []
-    end: list[int] = []
+    end: list[Id] = []
     reason: str
 
 
 @router.post("/enterprises/{enterprise_id}/regulators", response=EnterpriseDetailOut, tags=["企业"], summary="调整监管部门（需填写理由）")
-def change_regulators(request, enterprise_id: int, payload: RegulatorsIn):
+def change_regulators(request, enterprise_id: Id, payload: RegulatorsIn):
     enterprise = _enterprise(request, enterprise_id)
     services.enterprise_change_regulators(
         actor=request.auth, enterprise=enterprise, add=[a.dict() for a in payload.add], end=payload.end, reason=payload.reason
@@ -202,49 +203,49 @@ class SiteOut(Schema):
     address: str
     contact_name: str
     contact_phone: str
-    version: int
+    version: Version
 
 
 class SiteFilter(Schema):
     q: str | None = None
-    unit: int | None = None
-    enterprise: int | None = None
-    industry: int | None = None
+    unit: Id | None = None
+    enterprise: Id | None = None
+    industry: Id | None = None
     kind: str | None = None
 
 
 class SiteIn(Schema):
     name: str
     kind: str = "plant"
-    enterprise: int | None = None
-    grid: int
-    industry: int | None = None
+    enterprise: Id | None = None
+    grid: Id
+    industry: Id | None = None
     address: str
     contact_name: str = ""
     contact_phone: str = ""
 
 
 class SitePatch(Schema):
-    version: int
+    version: Version
     name: str | None = None
     kind: str | None = None
-    enterprise: int | None = None
-    grid: int | None = None
-    industry: int | None = None
+    enterprise: Id | None = None
+    grid: Id | None = None
+    industry: Id | None = None
     address: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
 
 
 @router.get("/sites", response=list[SiteOut], tags=["场所"], summary="场所列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_sites(request, filters: Query[SiteFilter]):
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     return selectors.site_list(request.auth, params)
 
 
 @router.get("/sites/{site_id}", response=SiteOut, tags=["场所"], summary="场所详情")
-def get_site(request, site_id: int):
+def get_site(request, site_id: Id):
     return get_visible(Site.objects, request.auth, site_id)
 
 
@@ -254,7 +255,7 @@ def create_site(request, payload: SiteIn):
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, tags=["场所"], summary="修改场所（需提交版本号）")
-def update_site(request, site_id: int, payload: SitePatch):
+def update_site(request, site_id: Id, payload: SitePatch):
     site = get_visible(Site.objects, request.auth, site_id)
     data = payload.dict(exclude_unset=True)
     data.pop("version")
@@ -262,6 +263,6 @@ def update_site(request, site_id: int, payload: SitePatch):
 
 
 @router.post("/sites/{site_id}/void", response=SiteOut, tags=["场所"], summary="作废场所记录")
-def void_site(request, site_id: int, payload: VoidIn):
+def void_site(request, site_id: Id, payload: VoidIn):
     site = get_visible(Site.objects, request.auth, site_id)
     return services.site_void(actor=request.auth, site=site, version=payload.version, reason=payload.reason)

@@ -6,6 +6,7 @@ unit can neither be picked in a dropdown nor smuggled in a request body.
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from anquan.orgs.models import Industry, OrgUnit, UnitKind
@@ -35,6 +36,8 @@ class EnterpriseForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.limit_units("unit", user, action)
         self.fields["industries"].queryset = Industry.objects.all()
+        self.fields["employees"].max_value = 10_000_000
+        self.fields["employees"].validators.append(MaxValueValidator(10_000_000))
         self.fields["industries"].widget = forms.CheckboxSelectMultiple(choices=self.fields["industries"].choices)
 
     def clean_credit_code(self):

@@ -11,11 +11,11 @@ from .models import Enterprise, EnterpriseRegulator, Site
 ENTERPRISE_FILTERS = ("q", "unit", "industry", "status", "risk_colour", "standard_grade", "regulator", "include_voided")
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _int(value) -> int:
+    """An id from a query string; anything that cannot be an id matches nothing (-1)."""
+    from anquan.core.services import safe_id
+
+    return safe_id(value) or -1
 
 
 def _subtree_path(user, unit_id) -> str | None:

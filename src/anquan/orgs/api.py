@@ -1,10 +1,9 @@
 """API: the territory tree and departments, scoped."""
-from __future__ import annotations
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from anquan.core.api_support import AUTH
+from anquan.core.api_support import AUTH, Id, Pages, Version
 from anquan.core.services import get_visible
 
 from .models import Department, OrgUnit
@@ -20,13 +19,13 @@ class OrgUnitOut(Schema):
     path: str
     depth: int
     district_id: int | None
-    version: int
+    version: Version
 
 
 class OrgUnitFilter(Schema):
     kind: str | None = None
-    parent: int | None = None
-    within: int | None = None
+    parent: Id | None = None
+    within: Id | None = None
     q: str | None = None
 
 
@@ -39,7 +38,7 @@ class DepartmentOut(Schema):
 
 
 @router.get("/org-units", response=list[OrgUnitOut], summary="行政区划列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_units(request, filters: Query[OrgUnitFilter]):
     qs = OrgUnit.objects.visible_to(request.auth).filter(voided_at__isnull=True)
     if filters.kind:
@@ -55,12 +54,12 @@ def list_units(request, filters: Query[OrgUnitFilter]):
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut, summary="行政区划详情")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     return get_visible(OrgUnit.objects, request.auth, unit_id)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="部门列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_departments(request):
     qs = Department.objects.visible_to(request.auth).prefetch_related("industries").order_by("unit__path", "id")
     return [
