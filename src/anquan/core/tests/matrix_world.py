@@ -39,8 +39,9 @@ def assignment_of(username: str) -> RoleAssignment:
     return RoleAssignment.objects.active().select_related("unit", "department", "enterprise").get(user__username=username)
 
 
-def grid_in(street: OrgUnit) -> OrgUnit:
-    return OrgUnit.objects.filter(kind=UnitKind.GRID, path__startswith=street.path).order_by("path").first()
+def grid_in(street: OrgUnit, avoid=()) -> OrgUnit:
+    grids = OrgUnit.objects.filter(kind=UnitKind.GRID, path__startswith=street.path).exclude(pk__in=list(avoid))
+    return grids.order_by("path").first()
 
 
 def _enterprise(name: str, grid: OrgUnit, industry_code: str) -> Enterprise:
@@ -69,7 +70,10 @@ def build_world() -> dict:
     street_a = assignment_of("jiedao_a").unit
     street_b = assignment_of("jiedao_b").unit
     g_a = assignment_of("wangge_a").unit
-    g_b = grid_in(street_b)
+    # A grid of street B where qiye_b's firm has no site (so qiye_b's view of the tree is known).
+    firm_b = assignment_of("qiye_b").enterprise
+    qiye_b_grids = [firm_b.unit_id, *Site.objects.filter(enterprise=firm_b).values_list("grid_id", flat=True)]
+    g_b = grid_in(street_b, avoid=qiye_b_grids)
     district = OrgUnit.objects.get(pk=street_a.district_id)
     street_c = (
         OrgUnit.objects.filter(kind=UnitKind.STREET, path__startswith=district.path)

@@ -20,6 +20,8 @@ from .matrix_world import build_world, new_credit_code
 USERS = [
     "shi_anweiban", "anweiban", "linqu_anweiban", "jiedao_a", "jiedao_b", "lingdao", "wangge_a",
     "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia", "ducha", "admin", "shenji",
+    # further demo users: principal of qiye_a's demo firm, another firm, three departments, security admin
+    "qiye_a_fzr", "qiye_b", "yingji", "xiaofang", "jiaotong", "secadmin",
 ]
 
 # fmt: off
@@ -39,6 +41,12 @@ ENTERPRISES = {          # E_A (街道甲, 建筑施工)  E_B (街道乙, 危化
     "ducha":          ("",     "",     "",     ""),
     "admin":          ("",     "",     "",     ""),
     "shenji":         ("",     "",     "",     ""),
+    "qiye_a_fzr":     ("",     "",     "",     ""),
+    "qiye_b":         ("",     "",     "",     ""),
+    "yingji":         ("",     "V",    "V",    ""),
+    "xiaofang":       ("",     "",     "",     ""),
+    "jiaotong":       ("",     "",     "",     ""),
+    "secadmin":       ("",     "",     "",     ""),
 }
 SITES = {                # S_A (E_A, 网格甲)  S_B (E_B)  S_R (无企业, 网格甲, 人员密集)  S_L (邻区)
     "shi_anweiban":   ("VUX", "VUX", "VUX", "VUX"),
@@ -56,6 +64,12 @@ SITES = {                # S_A (E_A, 网格甲)  S_B (E_B)  S_R (无企业, 网�
     "ducha":          ("",    "",    "",    ""),
     "admin":          ("",    "",    "",    ""),
     "shenji":         ("",    "",    "",    ""),
+    "qiye_a_fzr":     ("",    "",    "",    ""),
+    "qiye_b":         ("",    "",    "",    ""),
+    "yingji":         ("",    "V",   "",    ""),
+    "xiaofang":       ("",    "",    "V",   ""),   # 人员密集场所 without an enterprise: by industry × territory
+    "jiaotong":       ("",    "",    "",    ""),
+    "secadmin":       ("",    "",    "",    ""),
 }
 INSPECTIONS = {          # I_DONE (S_A, 已实施)  I_HIDDEN (S_A, 暗访未实施)  I_L (邻区)
     "shi_anweiban":   ("V", "V", "V"),
@@ -73,6 +87,12 @@ INSPECTIONS = {          # I_DONE (S_A, 已实施)  I_HIDDEN (S_A, 暗访未实�
     "ducha":          ("",  "",  ""),
     "admin":          ("",  "",  ""),
     "shenji":         ("",  "",  ""),
+    "qiye_a_fzr":     ("",  "",  ""),
+    "qiye_b":         ("",  "",  ""),
+    "yingji":         ("V", "V", ""),
+    "xiaofang":       ("",  "",  ""),
+    "jiaotong":       ("",  "",  ""),
+    "secadmin":       ("",  "",  ""),
 }
 UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻区网格)
     "shi_anweiban":   ("V", "V", "V"),
@@ -90,6 +110,12 @@ UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻�
     "ducha":          ("",  "",  ""),
     "admin":          ("V", "V", "V"),  # configuration: the tree, but no business records
     "shenji":         ("V", "V", "V"),
+    "qiye_a_fzr":     ("V", "",  ""),   # the grids of its own firm's sites
+    "qiye_b":         ("",  "",  ""),
+    "yingji":         ("V", "V", ""),
+    "xiaofang":       ("V", "V", ""),
+    "jiaotong":       ("V", "V", ""),
+    "secadmin":       ("V", "V", "V"),
 }
 # Creating an enterprise or a site in a grid: ok / invalid (grid out of scope, 422) / forbidden (no such right, 403).
 C, I, F = OK, INVALID, "forbidden"
@@ -99,7 +125,8 @@ CREATE = {               # G_A  G_B  G_L
     "linqu_anweiban": (I, I, C),
     "jiedao_a":       (C, I, I),
     "jiedao_b":       (I, C, I),
-    **{u: (F, F, F) for u in ["lingdao", "wangge_a", "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia", "ducha", "admin", "shenji"]},
+    **{u: (F, F, F) for u in ["lingdao", "wangge_a", "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia", "ducha",
+                              "admin", "shenji", "qiye_a_fzr", "qiye_b", "yingji", "xiaofang", "jiaotong", "secadmin"]},
 }
 # fmt: on
 
@@ -211,7 +238,7 @@ def _refresh(obj):
 
 
 def test_the_tables_cover_every_demo_user(world):
-    assert set(USERS) <= set(world["users"])
+    assert set(USERS) == set(world["users"]), "every demo user must have a row in every table"
     for _, names, table in TABLES:
         assert set(table) == set(USERS)
         assert all(len(row) == len(names) for row in table.values())
