@@ -125,6 +125,9 @@ class Grant(models.Model):
         verbose_name_plural = _("对象授权")
         indexes = [models.Index(fields=["assignment", "model_key", "object_id"])]
 
+    def __str__(self):
+        return f"{self.model_key}#{self.object_id} → {self.assignment}"
+
 
 class ApiToken(models.Model):
     """An API bearer token: a random 256-bit value of which only the SHA-256 is stored."""
@@ -140,6 +143,9 @@ class ApiToken(models.Model):
         verbose_name = _("API令牌")
         verbose_name_plural = _("API令牌")
 
+    def __str__(self):
+        return f"{self.user} · {self.label or 'API'}"
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -154,3 +160,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "address", "at"])]
+
+    def __str__(self):
+        return f"{self.username}@{self.address} {self.at:%Y-%m-%d %H:%M}"

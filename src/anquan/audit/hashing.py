@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 
 def canonical(event, chain_key: str) -> bytes:
-    at = event.at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds")
+    at = event.at.astimezone(UTC).isoformat(timespec="microseconds")
     content = {
         "chain": chain_key,
         "seq": event.seq,

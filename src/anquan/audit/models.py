@@ -55,6 +55,9 @@ class AuditEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq")]
         indexes = [models.Index(fields=["model_key", "object_id", "at"])]
 
+    def __str__(self):
+        return f"{self.chain_id}#{self.seq} {self.action} {self.object_repr}"
+
 
 class AuditAnchor(models.Model):
     """The chain's last hash at the end of a day, written by ``anchor_audit`` (to be copied off-system)."""
@@ -67,3 +70,6 @@ class AuditAnchor(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["chain", "day"], name="audit_anchor_day")]
+
+    def __str__(self):
+        return f"{self.chain_id} {self.day} #{self.seq}"

@@ -118,15 +118,14 @@ UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻�
     "secadmin":       ("V", "V", "V"),
 }
 # Creating an enterprise or a site in a grid: ok / invalid (grid out of scope, 422) / forbidden (no such right, 403).
-C, I, F = OK, INVALID, "forbidden"
+C, N, F = OK, INVALID, "forbidden"  # created / refused as invalid (422) / forbidden (403)
 CREATE = {               # G_A  G_B  G_L
     "shi_anweiban":   (C, C, C),
-    "anweiban":       (C, C, I),
-    "linqu_anweiban": (I, I, C),
-    "jiedao_a":       (C, I, I),
-    "jiedao_b":       (I, C, I),
-    **{u: (F, F, F) for u in ["lingdao", "wangge_a", "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia", "ducha",
-                              "admin", "shenji", "qiye_a_fzr", "qiye_b", "yingji", "xiaofang", "jiaotong", "secadmin"]},
+    "anweiban":       (C, C, N),
+    "linqu_anweiban": (N, N, C),
+    "jiedao_a":       (C, N, N),
+    "jiedao_b":       (N, C, N),
+    **dict.fromkeys(["lingdao", "wangge_a", "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia", "ducha", "admin", "shenji", "qiye_a_fzr", "qiye_b", "yingji", "xiaofang", "jiaotong", "secadmin"], (F, F, F)),
 }
 # fmt: on
 

@@ -171,8 +171,9 @@ def test_second_run_is_a_no_op_and_the_audit_chain_verifies(demo, capsys):
     call_command("verify_audit")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_force_rebuilds_only_in_demo_mode(demo, settings):
+    """Transactional: flush cannot run inside the test's transaction on PostgreSQL (deferred FK checks)."""
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):

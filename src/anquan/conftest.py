@@ -1,0 +1,48 @@
+"""Fixtures shared by the tests of every app.
+
+Browser fixtures (``browser``, ``live_page``, ``login_as``) live in
+``anquan.core.tests.browser_support``; they are imported here so every test sees them.
+Add other shared fixtures below.
+"""
+
+import pytest
+from django.db import connection
+
+# Fixtures are found by name, so these imports are used although nothing calls them.
+from anquan.core.tests.browser_support import (
+    browser,
+    live_page,
+    login_as,
+    playwright,
+)
+from anquan.core.tests.browser_support import (
+    pytest_collection_modifyitems as _mark_browser_tests,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    _mark_browser_tests(config, items)
+    # Tests marked ``postgres`` need PostgreSQL; on SQLite they are skipped with a reason
+    # that -ra prints. CI runs the whole suite on PostgreSQL (DATABASE_URL), where they run.
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _industry_catalogue(request):
+    """Re-seed the industry catalogue (a data migration) after a transactional test flushed it."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from anquan.orgs.models import Industry
+
+    if not Industry.objects.exists():
+        from anquan.demo.generator import ensure_industries
+
+        ensure_industries()
