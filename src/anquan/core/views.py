@@ -19,7 +19,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-__all__ = ["login_required", "bootstrapify", "apply_errors", "paginate", "query_without", "home", "healthz"]
+__all__ = [
+    "apply_errors",
+    "bootstrapify",
+    "healthz",
+    "home",
+    "login_required",
+    "paginate",
+    "post_data",
+    "query_without",
+    "wants_fragment",
+]
 
 #: A certificate or licence expiring within this many days is shown as "即将到期".
 EXPIRY_WARNING_DAYS = 90
@@ -43,6 +53,10 @@ def bootstrapify(form):
             widget.attrs["class"] = "form-select"
         else:
             widget.attrs["class"] = "form-control"
+        if kind == "DateInput":
+            # <input type="date"> only understands ISO dates, whatever the locale's display format.
+            widget.format = "%Y-%m-%d"
+            widget.attrs.setdefault("type", "date")
         if form.is_bound and name in form.errors:
             widget.attrs["class"] += " is-invalid"
     return form
@@ -68,6 +82,12 @@ def post_data(request, multi: tuple[str, ...] = ()) -> dict:
     for name in multi:
         data[name] = request.POST.getlist(name)
     return data
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request that swaps part of the page (not a boosted link, not a history restore)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def paginate(request, queryset, per_page: int = 50):

@@ -1,7 +1,6 @@
 """API: enterprises and sites. Thin: reads go through selectors, writes through services."""
 
 from datetime import date
-
 from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
