@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from anquan.core.scoping import NOTHING
+from anquan.core.scoping import EVERYTHING, NOTHING
 
 from .roles import ScopeKind
 
@@ -57,7 +57,7 @@ def orgunit_scope_q(assignment) -> Q:
     if kind == ScopeKind.ENTERPRISE:
         return Q(id__in=_ids_on_paths(enterprise_unit_paths(assignment.enterprise_id)))
     if kind == ScopeKind.SYSTEM:
-        return Q()
+        return EVERYTHING
     return NOTHING
 
 
@@ -72,5 +72,5 @@ def department_scope_q(assignment) -> Q:
         regs = EnterpriseRegulator.objects.active().filter(enterprise_id=assignment.enterprise_id)
         return Q(id__in=regs.values("department_id"))
     if kind == ScopeKind.SYSTEM:
-        return Q()
+        return EVERYTHING
     return NOTHING

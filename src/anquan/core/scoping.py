@@ -20,6 +20,8 @@ from django.db.models import Q
 
 #: A Q that matches nothing (an empty IN list is answered without touching the table).
 NOTHING = Q(pk__in=[])
+#: A Q that matches every row. (An empty ``Q()`` would vanish when OR-ed with the grants.)
+EVERYTHING = Q(pk__isnull=False)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -1,0 +1,11 @@
+"""Audit trail pages (审计日志)."""
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("verify/", views.verify, name="verify"),
+]

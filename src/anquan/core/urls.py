@@ -1,0 +1,9 @@
+"""Pages every user sees, and the health check (no login)."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]
