@@ -9,22 +9,17 @@ from anquan.accounts.models import RoleAssignment, User
 from anquan.accounts.services import assignment_end, assignment_start
 from anquan.audit.models import AuditEvent
 from anquan.core.errors import Forbidden, Invalid
+from anquan.core.tests.factories import make_unit
 from anquan.orgs.models import OrgUnit, UnitKind
 
 pytestmark = pytest.mark.django_db
 
 
-def _unit(name, kind, parent=None):
-    unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent, path=f"/new-{name}/")
-    unit.assign_path()
-    unit.save()
-    return unit
-
 
 @pytest.fixture
 def setup():
-    district = _unit("任职区", UnitKind.DISTRICT)
-    street = _unit("任职街道", UnitKind.STREET, district)
+    district = make_unit("任职区", UnitKind.DISTRICT)
+    street = make_unit("任职街道", UnitKind.STREET, district)
     admin = User.objects.create_user("admin_x")
     RoleAssignment.objects.create(user=admin, role="sysadmin")
     staff = User.objects.create_user("staff_x")

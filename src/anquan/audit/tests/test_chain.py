@@ -8,20 +8,14 @@ from django.db import connection, transaction
 from anquan.audit.models import AuditAnchor, AuditChain, AuditEvent
 from anquan.audit.services import anchor_day, record
 from anquan.audit.verify import verify_all
-from anquan.orgs.models import OrgUnit, UnitKind
-
-
-def _unit(name, kind, parent=None):
-    unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent, path=f"/tmp-{name}/")
-    unit.assign_path()
-    unit.save()
-    return unit
+from anquan.core.tests.factories import make_unit
+from anquan.orgs.models import UnitKind
 
 
 @pytest.fixture
 def chain_of_five(db):
-    city = _unit("示范市", UnitKind.CITY)
-    district = _unit("示范区", UnitKind.DISTRICT, city)
+    city = make_unit("示范市", UnitKind.CITY)
+    district = make_unit("示范区", UnitKind.DISTRICT, city)
     for i in range(5):
         with transaction.atomic():
             record(actor=None, assignment=None, obj=district, action="update", before={"n": i}, after={"n": i + 1})
@@ -109,6 +103,6 @@ def test_cut_tail_with_rewritten_head_is_caught_by_the_anchor(chain_of_five):
 
 @pytest.mark.django_db(transaction=True)
 def test_record_outside_a_transaction_is_refused():
-    district = _unit("示范区", UnitKind.DISTRICT)
+    district = make_unit("示范区", UnitKind.DISTRICT)
     with pytest.raises(RuntimeError):
         record(actor=None, assignment=None, obj=district, action="update")

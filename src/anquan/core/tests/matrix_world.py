@@ -16,23 +16,16 @@ territory and regulators are known exactly, so they are created here by hand:
 from __future__ import annotations
 
 import datetime
-import itertools
 
 from django.utils import timezone
 
 from anquan.accounts.models import Grant, RoleAssignment, User
-from anquan.enterprises import credit_code
 from anquan.enterprises.models import Enterprise, Site
 from anquan.enterprises.services import _sync_default_regulators
 from anquan.inspections.models import Inspection
 from anquan.orgs.models import Department, Industry, OrgUnit, UnitKind
 
-_codes = itertools.count(1)
-
-
-def new_credit_code() -> str:
-    """A valid code never used by the demo generator (registration authority 'Y')."""
-    return credit_code.make(f"Y1110000{next(_codes):09d}")
+from .factories import new_credit_code
 
 
 def assignment_of(username: str) -> RoleAssignment:

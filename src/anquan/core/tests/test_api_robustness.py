@@ -14,7 +14,9 @@ from anquan.accounts.models import RoleAssignment, User
 from anquan.api import api
 from anquan.enterprises import credit_code
 from anquan.enterprises.models import Enterprise, Site
-from anquan.orgs.models import Industry, OrgUnit, UnitKind
+from anquan.orgs.models import Industry, UnitKind
+
+from .factories import make_unit
 
 
 def _operations():
@@ -49,12 +51,8 @@ queries = st.dictionaries(field_names, st.one_of(st.text(max_size=20), ids.map(s
 
 @pytest.fixture
 def signed_in(db):
-    district = OrgUnit.objects.create(name="健壮区", kind=UnitKind.DISTRICT, path="/x/")
-    district.assign_path()
-    district.save()
-    grid = OrgUnit.objects.create(name="健壮网格", kind=UnitKind.GRID, parent=district, path="/y/")
-    grid.assign_path()
-    grid.save()
+    district = make_unit("健壮区", UnitKind.DISTRICT)
+    grid = make_unit("健壮网格", UnitKind.GRID, district)
     enterprise = Enterprise.objects.create(
         name="健壮测试有限公司", credit_code=credit_code.make("91330100MA0000009"), legal_representative="甲",
         principal_name="乙", address="路1号", unit=grid,

@@ -136,8 +136,8 @@ def test_handles_the_other_tests_rely_on(demo):
     assert not any(s.grid.is_within(demo.street_a) for s in expert_firm.sites.all())
 
 
-@pytest.mark.django_db
-def test_same_seed_same_demo(db):
+@pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL
+def test_same_seed_same_demo():
     build_demo(**SMALL)
     first = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)
@@ -148,8 +148,8 @@ def test_same_seed_same_demo(db):
     assert _fingerprint()[1] != first[1]
 
 
-@pytest.mark.django_db
-def test_demo_district_does_not_depend_on_extra_cities(db):
+@pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL
+def test_demo_district_does_not_depend_on_extra_cities():
     build_demo(**SMALL)
     alone = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)

@@ -67,10 +67,11 @@ def test_street_user_sees_its_own_enterprises_only(live_page, demo_city):
 
 
 def test_import_with_a_bad_credit_code_shows_the_row_and_writes_nothing(live_page, demo_city, tmp_path):
-    own, _, street_a = demo_city
+    own, _, _ = demo_city
     grid = own.unit
     good = credit_code.make("91390102MA00000A1")
-    bad = credit_code.make("91390102MA00000B2")[:-1] + ("0" if credit_code.make("91390102MA00000B2")[-1] != "0" else "1")
+    right = credit_code.make("91390102MA00000B2")
+    bad = right[:-1] + ("0" if right[-1] != "0" else "1")  # a wrong check character
     rows = [
         {"企业名称": "浏览器测试甲有限公司", "统一社会信用代码": good, "法定代表人": "张三", "主要负责人": "李四",
          "注册地址": "东城街道测试路1号", "所属网格": grid.pk, "行业领域": "工贸"},

@@ -10,23 +10,17 @@ from django.test import Client
 
 from anquan.accounts.models import RoleAssignment, User
 from anquan.audit.models import AuditEvent
+from anquan.core.tests.factories import make_unit
 from anquan.enterprises import credit_code
 from anquan.enterprises.models import Enterprise
-from anquan.orgs.models import Industry, OrgUnit, UnitKind
-
-
-def _unit(name, kind, parent=None):
-    unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent, path=f"/new-{name}/")
-    unit.assign_path()
-    unit.save()
-    return unit
+from anquan.orgs.models import Industry, UnitKind
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_updates_with_the_same_version_give_one_success_and_one_conflict():
-    district = _unit("并发区", UnitKind.DISTRICT)
-    grid = _unit("并发网格", UnitKind.GRID, _unit("并发街道", UnitKind.STREET, district))
+    district = make_unit("并发区", UnitKind.DISTRICT)
+    grid = make_unit("并发网格", UnitKind.GRID, make_unit("并发街道", UnitKind.STREET, district))
     user = User.objects.create_user("anweiban_x", password="not-used-here-123")
     RoleAssignment.objects.create(user=user, role="anweiban", unit=district)
     enterprise = Enterprise.objects.create(
@@ -67,8 +61,8 @@ def test_two_updates_with_the_same_version_give_one_success_and_one_conflict():
 
 @pytest.mark.django_db
 def test_stale_version_is_refused_and_nothing_changes():
-    district = _unit("版本区", UnitKind.DISTRICT)
-    grid = _unit("版本网格", UnitKind.GRID, district)
+    district = make_unit("版本区", UnitKind.DISTRICT)
+    grid = make_unit("版本网格", UnitKind.GRID, district)
     user = User.objects.create_user("anweiban_y", password="not-used-here-123")
     RoleAssignment.objects.create(user=user, role="anweiban", unit=district)
     enterprise = Enterprise.objects.create(
