@@ -12,7 +12,11 @@ def navigation(request):
     business = bool(kinds - {"system"})
     items = [("home", "首页", "/")]
     if business:
-        items += [("enterprises", "企业档案", "/enterprises/"), ("sites", "场所", "/sites/")]
+        items += [
+            ("enterprises", "企业档案", "/enterprises/"),
+            ("sites", "场所", "/sites/"),
+            ("inspections", "检查记录", "/inspections/"),
+        ]
     items.append(("orgunits", "行政区划", "/org-units/"))
     if any(a.permits("audit.view") for a in assignments):
         items.append(("audit", "审计日志", "/audit/"))
