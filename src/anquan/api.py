@@ -1,5 +1,6 @@
 """The HTTP API, /api/v1/: routers of each app assembled in one NinjaAPI (OpenAPI at /api/v1/openapi.json)."""
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
@@ -7,7 +8,14 @@ from anquan.enterprises.api import router as enterprises_router
 from anquan.inspections.api import router as inspections_router
 from anquan.orgs.api import router as orgs_router
 
+class ChineseJSON(JSONRenderer):
+    """UTF-8 JSON: Chinese text stays readable in responses and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="安全生产治理平台 API",
     version="1",
     description="所有数据按当前用户的任职范围过滤；超出范围的对象一律返回404。修改需提交版本号，版本过期返回409。",
