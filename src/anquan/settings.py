@@ -45,10 +45,13 @@ INSTALLED_APPS = [
     "ninja",
     "anquan.core",
     "anquan.orgs",
+    "anquan.rules",
     "anquan.accounts",
     "anquan.audit",
     "anquan.enterprises",
+    "anquan.hazards",
     "anquan.inspections",
+    "anquan.notifications",
     "anquan.demo",
 ]
 

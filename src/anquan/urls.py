@@ -9,5 +9,6 @@ urlpatterns = [
     path("org-units/", include("anquan.orgs.urls")),
     path("inspections/", include("anquan.inspections.urls")),
     path("audit/", include("anquan.audit.urls")),
+    path("rules/", include("anquan.rules.urls")),
     path("api/v1/", include("anquan.api_urls")),
 ]

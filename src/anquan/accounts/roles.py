@@ -49,6 +49,15 @@ ENTERPRISE_EDIT = {
 }
 EXPORT = {"enterprise.export", "site.export"}
 
+# The hazard loop (隐患排查治理). Who-found-it rules (e.g. a street verifies what its unit found)
+# are checked in hazards.services on top of these.
+HAZARD_FIND = {"hazard.record", "hazard.update"}
+HAZARD_RECTIFY = {"hazard.rectify", "hazard.request_extension", "hazard.explain_overdue"}
+HAZARD_OVERSEE = {
+    "hazard.verify", "hazard.decide_extension", "hazard.escalate", "hazard.control", "hazard.recheck",
+    "hazard.judge_major", "hazard.export", "hazard.import",
+}
+
 
 @dataclass(frozen=True)
 class Role:
@@ -74,18 +83,24 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in [
         _role(RoleCode.ANWEIBAN, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT,
-              "enterprise.void", "enterprise.change_regulators", "audit.view_object"),
-        _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object"),
-        _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW),
-        _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object"),
-        _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW),
-        _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW),
-        _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW),
-        _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object"),
-        _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW),
-        _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW),
+              "enterprise.void", "enterprise.change_regulators", "audit.view_object",
+              HAZARD_FIND, HAZARD_OVERSEE, "hazard.list", "hazard.delist", "hazard.review_listing", "hazard.transfer"),
+        _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object",
+              HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE),
+        _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND),
+        _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object",
+              HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade"),
+        _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW, "hazard.record", "hazard.control",
+              "hazard.judge_major"),
+        _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major"),
+        _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW, "hazard.record"),
+        _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export"),
+        _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
+              "hazard.verify", "hazard.apply_resume"),
+        _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
+              "hazard.verify", "hazard.apply_resume"),
         _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
-              "department.update", "accounts.manage"),
+              "department.update", "accounts.manage", "rules.manage"),
         _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
         _role(RoleCode.AUDITOR, ScopeKind.SYSTEM, "", VIEW, "audit.view", "audit.verify"),
     ]

@@ -41,7 +41,7 @@ class ScopedQuerySet(models.QuerySet):
             return action
         return f"{self.scope_model_key}.{action}"
 
-    def _assignment_q(self, assignment) -> Q:
+    def assignment_q(self, assignment) -> Q:
         from anquan.accounts.models import Grant
 
         q = self.scope_q(assignment)
@@ -61,7 +61,7 @@ class ScopedQuerySet(models.QuerySet):
         for assignment in active_assignments(user):
             if not assignment.permits(action):
                 continue
-            q = self._assignment_q(assignment)
+            q = self.assignment_q(assignment)
             combined = q if combined is None else combined | q
         if combined is None:
             return self.none()
@@ -73,6 +73,6 @@ class ScopedQuerySet(models.QuerySet):
 
         action = self.full_action(action)
         for assignment in active_assignments(user):
-            if assignment.permits(action) and self.filter(self._assignment_q(assignment), pk=pk).exists():
+            if assignment.permits(action) and self.filter(self.assignment_q(assignment), pk=pk).exists():
                 return assignment
         return None

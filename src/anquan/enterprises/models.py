@@ -16,6 +16,10 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", _("关闭取缔")
 
 
+#: Derived, never stored: from active interim controls (hazards.InterimControl of kind 停工停产).
+SUSPENDED_LABEL = "停产整顿"
+
+
 class RiskColour(models.TextChoices):
     RED = "red", _("红（重大风险）")
     ORANGE = "orange", _("橙（较大风险）")
@@ -118,7 +122,13 @@ class Enterprise(BusinessRecord):
 
     @property
     def operating_status(self) -> str:
-        """正常 / 关闭取缔 as set by hand; 停产整顿 will be derived from active interim controls (hazard loop)."""
+        """关闭取缔 as set by hand; else 停产整顿 while any 停工停产 control at any of its sites is active."""
+        if self.status == EnterpriseStatus.CLOSED:
+            return self.get_status_display()
+        from anquan.hazards.models import InterimControl
+
+        if InterimControl.objects.active().filter(site__enterprise=self, kind="suspend").exists():
+            return SUSPENDED_LABEL
         return self.get_status_display()
 
 
@@ -158,6 +168,13 @@ class Site(BusinessRecord):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     objects = SiteQuerySet.as_manager()
+
+    @property
+    def operating_status(self) -> str:
+        """停产整顿 while a 停工停产 control on this site is active; lifting one of two keeps it suspended."""
+        from anquan.hazards.models import InterimControl
+
+        return SUSPENDED_LABEL if InterimControl.objects.active().filter(site=self, kind="suspend").exists() else "正常"
 
     class Meta:
         ordering = ["name", "id"]

@@ -59,6 +59,13 @@ class Inspection(BusinessRecord):
     planned_on = models.DateField(_("计划日期"))
     performed_at = models.DateTimeField(_("实施时间"), null=True, blank=True)
     summary = models.TextField(_("检查情况"), blank=True)
+    # Look-back (倒查) needs who went, in which role, and what they looked at.
+    inspectors = models.ManyToManyField("accounts.Person", blank=True, related_name="inspections", verbose_name=_("检查人员"))
+    recorded_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("记录人"))
+    recorded_role = models.CharField(_("记录人角色"), max_length=30, blank=True)
+    categories_checked = models.ManyToManyField(
+        "hazards.HazardCategory", blank=True, related_name="inspections", verbose_name=_("检查的隐患类别")
+    )
 
     objects = InspectionQuerySet.as_manager()
 

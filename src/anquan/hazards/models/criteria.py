@@ -1,0 +1,65 @@
+"""Versioned checklists: the 重大事故隐患判定标准 of each industry now, inspection checklists later.
+
+A published version never changes; editing makes a new version, so a hazard (or an
+inspection) records exactly which item of which version it matched.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import HazardLevel
+
+
+class ChecklistKind(models.TextChoices):
+    MAJOR_CRITERIA = "major_criteria", _("重大事故隐患判定标准")
+    INSPECTION = "inspection", _("检查表")
+
+
+class ChecklistStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    RETIRED = "retired", _("已废止")
+
+
+class Checklist(models.Model):
+    """One version of a checklist; (code, version) is unique and published versions are immutable."""
+
+    code = models.CharField(_("代码"), max_length=60)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=ChecklistKind.choices)
+    industry = models.ForeignKey("orgs.Industry", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("行业领域"))
+    basis = models.CharField(_("依据文件"), max_length=300, blank=True)
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    owner_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发布层级"))
+    status = models.CharField(_("状态"), max_length=10, choices=ChecklistStatus.choices, default=ChecklistStatus.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("检查表/判定标准")
+        verbose_name_plural = _("检查表/判定标准")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version")]
+
+    def __str__(self):
+        return f"{self.name}（第{self.version}版）"
+
+
+class ChecklistItem(models.Model):
+    """One item: what to check, its legal basis, and what a 'no' means (category, level; a major criterion)."""
+
+    checklist = models.ForeignKey(Checklist, models.PROTECT, related_name="items", verbose_name=_("检查表"))
+    number = models.CharField(_("序号"), max_length=20)
+    text = models.TextField(_("内容"))
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    how_to_check = models.TextField(_("检查方法"), blank=True)
+    category = models.ForeignKey("hazards.HazardCategory", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("隐患类别"))
+    suggested_level = models.CharField(_("不符合时的隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["checklist", "sort", "id"]
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+
+    def __str__(self):
+        return f"{self.number} {self.text[:40]}"

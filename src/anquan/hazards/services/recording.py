@@ -1,0 +1,261 @@
+"""Recording a hazard, editing its descriptive fields, and the services for the fields that
+define responsibility: grading (重大/一般), transfer to another site."""
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from anquan.accounts.models import Person
+from anquan.accounts.roles import ScopeKind
+from anquan.accounts.scope import active_assignments
+from anquan.audit.services import snapshot
+from anquan.core.errors import Conflict, Forbidden, Invalid
+from anquan.core.services import authorize, bump_version
+from anquan.enterprises.models import Site
+
+from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
+from ..models import ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory, RectificationRound
+from .common import audit, place_of, require_reason, save_photos
+
+DESCRIPTIVE = ["category", "description", "location", "measures", "funds", "contingency_plan",
+               "report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org",
+               "plan_timeline", "plan_safety"]
+
+
+class HazardForm(forms.ModelForm):
+    """Field validation shared by pages, API and importer (choices of site/category are checked by the service)."""
+
+    responsible_name = forms.CharField(label="整改责任人", max_length=50, required=False)
+    responsible_phone = forms.CharField(label="责任人电话", max_length=30, required=False)
+
+    class Meta:
+        model = Hazard
+        fields = ["description", "location", "source", "found_at", "level", "immediate", "measures", "funds",
+                  "deadline", "contingency_plan", *DESCRIPTIVE[6:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["found_at"].required = False
+        self.fields["deadline"].required = False
+        self.fields["funds"].max_digits = 14
+        self.fields["level"].required = False
+
+    def clean(self):
+        data = super().clean()
+        found_at = data.get("found_at") or timezone.now()
+        if found_at > timezone.now() + datetime.timedelta(minutes=5):
+            self.add_error("found_at", "发现时间不能晚于当前时间")
+        data["found_at"] = found_at
+        data["level"] = data.get("level") or HazardLevel.GENERAL
+        if data.get("immediate"):
+            if data["level"] == HazardLevel.MAJOR:
+                self.add_error("immediate", "重大事故隐患不能立查立改")
+        elif not data.get("deadline"):
+            self.add_error("deadline", "请填写整改期限")
+        elif data["deadline"] < timezone.localtime(found_at).date():
+            self.add_error("deadline", "整改期限不能早于发现日期")
+        return data
+
+
+def _valid(form):
+    if not form.is_valid():
+        raise Invalid({f: [str(e) for e in errs] for f, errs in form.errors.items()})
+    return form.cleaned_data
+
+
+def _criterion(pk):
+    if not pk:
+        return None
+    item = ChecklistItem.objects.filter(
+        pk=pk, checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED
+    ).select_related("checklist").first()
+    if item is None:
+        raise Invalid({"criterion": ["所选判定标准条款不存在或未发布"]})
+    return item
+
+
+def _category(pk):
+    if not pk:
+        return None
+    category = HazardCategory.objects.filter(pk=pk, active=True).first()
+    if category is None:
+        raise Invalid({"category": ["所选隐患类别不存在"]})
+    return category
+
+
+def _responsible(data) -> Person | None:
+    if data.get("responsible_person"):
+        return Person.objects.filter(pk=data["responsible_person"]).first()
+    name = (data.get("responsible_name") or "").strip()
+    if name:
+        return Person.objects.create(name=name, phone=(data.get("responsible_phone") or "").strip())
+    return None
+
+
+@transaction.atomic
+def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=()) -> Hazard:
+    """Record a hazard at a site from any source; 立查立改 closes it at once with the after-photo."""
+    if not any(a.permits("hazard.record") for a in active_assignments(actor)):
+        raise Forbidden()
+    sites = Site.objects.visible_to(actor, "hazard.record")
+    site = sites.filter(pk=data.get("site") or 0, voided_at__isnull=True).select_related("grid", "enterprise", "industry").first()
+    if site is None:
+        raise Invalid({"site": ["所选场所不存在或不在您的管辖范围内"]})
+    assignment = Site.objects.authorizing_assignment(actor, "hazard.record", site.pk)
+    clean = _valid(HazardForm(data=data))
+    if assignment.scope_kind == ScopeKind.ENTERPRISE and clean["source"] != HazardSource.SELF:
+        raise Invalid({"source": ["企业登记的隐患来源只能是“企业自查”"]})
+    criterion = _criterion(data.get("criterion"))
+    level = HazardLevel.MAJOR if criterion else clean["level"]
+    if clean["immediate"] and level == HazardLevel.MAJOR:
+        raise Invalid({"immediate": ["重大事故隐患不能立查立改"]})
+    if clean["immediate"] and not after_photos:
+        raise Invalid({"after_photos": ["立查立改须上传整改后照片"]})
+    now = timezone.now()
+    found_on = timezone.localtime(clean["found_at"]).date()
+    deadline = clean["deadline"] or found_on
+    place = place_of(site)
+    hazard = Hazard(
+        number=f"tmp-{now.timestamp()}-{actor.pk}", site=site, category=_category(data.get("category")),
+        description=clean["description"], location=clean["location"], source=clean["source"],
+        found_at=clean["found_at"], found_on=found_on, recorded_by=actor, recorded_role=assignment.role,
+        finder_unit=assignment.unit if assignment.scope_kind == ScopeKind.TERRITORY else None,
+        finder_department=assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None,
+        finder_enterprise=assignment.enterprise if assignment.scope_kind == ScopeKind.ENTERPRISE else None,
+        level=level, criterion=criterion, immediate=clean["immediate"], responsible_person=_responsible(data),
+        measures=clean["measures"], funds=clean["funds"], deadline=deadline, deadline_in_force=deadline,
+        contingency_plan=clean["contingency_plan"], **place,
+        **{f: clean.get(f, "") or "" for f in DESCRIPTIVE[6:]},
+    )
+    if level == HazardLevel.MAJOR:
+        hazard.reported_to_regulators_at = now  # reported to the site's regulators automatically
+    hazard.save()
+    hazard.number = f"YH{found_on:%Y}{hazard.pk:08d}"
+    hazard.save(update_fields=["number"])
+    if found_by:
+        hazard.found_by.set(Person.objects.filter(pk__in=list(found_by)))
+    elif actor.person_id:
+        hazard.found_by.set([actor.person_id])
+    save_photos(actor, hazard, photos, PhotoKind.FINDING)
+    if clean["immediate"]:
+        _close_on_the_spot(actor, assignment, hazard, after_photos, now)
+    audit(actor, assignment, hazard, "record")
+    if level == HazardLevel.MAJOR:
+        from anquan.hazards.notify import major_reported
+
+        transaction.on_commit(lambda: major_reported(hazard.pk))
+    return hazard
+
+
+def _close_on_the_spot(actor, assignment, hazard: Hazard, after_photos, now) -> None:
+    """立查立改: fixed in the inspector's presence; the inspector's after-photo is the verification."""
+    rnd = RectificationRound.objects.create(
+        hazard=hazard, number=1, measures_taken=hazard.measures or "现场立即整改", submitted_by=actor,
+        submitted_role=assignment.role, submitted_at=now, deadline_at_submission=hazard.deadline_in_force, on_time=True,
+        verdict=Verdict.PASSED, verified_by=actor, verified_role=assignment.role, verified_at=now,
+        verdict_reason="立查立改，现场确认",
+    )
+    save_photos(actor, hazard, after_photos, PhotoKind.AFTER, round=rnd)
+    hazard.status, hazard.submitted_at = HazardStatus.CLOSED, now
+    hazard.closed_at, hazard.closed_on, hazard.closed_by, hazard.closed_on_time = now, timezone.localdate(now), actor, True
+    hazard.save(update_fields=["status", "submitted_at", "closed_at", "closed_on", "closed_by", "closed_on_time"])
+
+
+@transaction.atomic
+def hazard_update(*, actor, hazard: Hazard, version, data: dict) -> Hazard:
+    """Edit descriptive fields only; deadline, level, site and responsible unit have their own services."""
+    assignment = authorize(actor, hazard, "update")
+    if hazard.status == HazardStatus.CLOSED:
+        raise Conflict("已销号的隐患不能修改")
+    forbidden = sorted(set(data) & {"deadline", "deadline_in_force", "level", "site", "enterprise", "grid", "department", "status"})
+    if forbidden:
+        raise Invalid({f: ["该字段只能通过专门的流程变更（延期、定级、移交）"] for f in forbidden})
+    before = snapshot(hazard)
+    for field in DESCRIPTIVE:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "category":
+            hazard.category = _category(value)
+        elif field == "funds":
+            hazard.funds = _valid_funds(value)
+        else:
+            value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+            if field == "description" and not value:
+                raise Invalid({"description": ["隐患描述不能为空"]})
+            setattr(hazard, field, value[:10000])
+    if "responsible_person" in data or "responsible_name" in data:
+        hazard.responsible_person = _responsible(data)
+    bump_version(hazard, version)
+    hazard.save()
+    audit(actor, assignment, hazard, "update", before)
+    return hazard
+
+
+def _valid_funds(value):
+    form = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    try:
+        return form.clean(value)
+    except forms.ValidationError as err:
+        raise Invalid({"funds": list(err.messages)}) from None
+
+
+@transaction.atomic
+def hazard_judge_major(*, actor, hazard: Hazard, version, criterion, reason: str = "") -> Hazard:
+    """Match a published 重大事故隐患判定标准 item: the hazard becomes 重大 and is reported to its regulators."""
+    assignment = authorize(actor, hazard, "judge_major")
+    if hazard.status not in (HazardStatus.PENDING, HazardStatus.RECTIFYING):
+        raise Conflict(f"隐患当前状态为“{hazard.get_status_display()}”，不能重新定级（待验收的请先退回）")
+    item = _criterion(criterion)
+    if item is None:
+        raise Invalid({"criterion": ["请选择匹配的判定标准条款"]})
+    before = snapshot(hazard)
+    bump_version(hazard, version)
+    hazard.level, hazard.criterion, hazard.immediate = HazardLevel.MAJOR, item, False
+    hazard.reported_to_regulators_at = hazard.reported_to_regulators_at or timezone.now()
+    hazard.save()
+    audit(actor, assignment, hazard, "judge_major", before, reason=reason or f"符合{item.checklist}第{item.number}条")
+    from anquan.hazards.notify import major_reported
+
+    transaction.on_commit(lambda: major_reported(hazard.pk))
+    return hazard
+
+
+@transaction.atomic
+def hazard_downgrade(*, actor, hazard: Hazard, version, reason: str) -> Hazard:
+    """Only the hazard's regulator (its responsible department) may downgrade a 重大 hazard, with a reason."""
+    assignment = authorize(actor, hazard, "downgrade")
+    reason = require_reason(reason)
+    if assignment.department_id != hazard.department_id:
+        raise Forbidden("只有该隐患的行业主管部门可以降级")
+    if hazard.level != HazardLevel.MAJOR:
+        raise Conflict("该隐患不是重大事故隐患")
+    if hazard.listings.filter(delisted_at__isnull=True).exists():
+        raise Conflict("挂牌督办中的隐患须先摘牌才能降级")
+    before = snapshot(hazard)
+    bump_version(hazard, version)
+    hazard.level, hazard.criterion = HazardLevel.GENERAL, None
+    hazard.save()
+    audit(actor, assignment, hazard, "downgrade", before, reason=reason)
+    return hazard
+
+
+@transaction.atomic
+def hazard_transfer(*, actor, hazard: Hazard, version, site, reason: str) -> Hazard:
+    """Move a wrongly placed hazard to another site (the place snapshot follows), with a reason."""
+    assignment = authorize(actor, hazard, "transfer")
+    reason = require_reason(reason)
+    target = Site.objects.visible_to(actor, "hazard.transfer").filter(pk=site or 0, voided_at__isnull=True).first()
+    if target is None:
+        raise Invalid({"site": ["所选场所不存在或不在您的管辖范围内"]})
+    before = snapshot(hazard)
+    bump_version(hazard, version)
+    hazard.site = target
+    for field, value in place_of(target).items():
+        setattr(hazard, field, value)
+    hazard.save()
+    audit(actor, assignment, hazard, "transfer", before, reason=reason)
+    return hazard
