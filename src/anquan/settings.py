@@ -10,6 +10,7 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns on every request without it
 
 env = environ.Env()
 
