@@ -13,7 +13,7 @@ from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
-from anquan.core.services import authorize, bump_version
+from anquan.core.services import authorize, bump_version, safe_id
 from anquan.enterprises.models import Site
 
 from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
@@ -70,7 +70,7 @@ def _criterion(pk):
     if not pk:
         return None
     item = ChecklistItem.objects.filter(
-        pk=pk, checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED
+        pk=safe_id(pk) or 0, checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED
     ).select_related("checklist").first()
     if item is None:
         raise Invalid({"criterion": ["所选判定标准条款不存在或未发布"]})
@@ -80,7 +80,7 @@ def _criterion(pk):
 def _category(pk):
     if not pk:
         return None
-    category = HazardCategory.objects.filter(pk=pk, active=True).first()
+    category = HazardCategory.objects.filter(pk=safe_id(pk) or 0, active=True).first()
     if category is None:
         raise Invalid({"category": ["所选隐患类别不存在"]})
     return category
@@ -88,7 +88,10 @@ def _category(pk):
 
 def _responsible(data) -> Person | None:
     if data.get("responsible_person"):
-        return Person.objects.filter(pk=data["responsible_person"]).first()
+        person = Person.objects.filter(pk=safe_id(data["responsible_person"]) or 0).first()
+        if person is None:
+            raise Invalid({"responsible_person": ["所选责任人不存在"]})
+        return person
     name = (data.get("responsible_name") or "").strip()
     if name:
         return Person.objects.create(name=name, phone=(data.get("responsible_phone") or "").strip())
@@ -101,7 +104,7 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=())
     if not any(a.permits("hazard.record") for a in active_assignments(actor)):
         raise Forbidden()
     sites = Site.objects.visible_to(actor, "hazard.record")
-    site = sites.filter(pk=data.get("site") or 0, voided_at__isnull=True).select_related("grid", "enterprise", "industry").first()
+    site = sites.filter(pk=safe_id(data.get("site")) or 0, voided_at__isnull=True).select_related("grid", "enterprise", "industry").first()
     if site is None:
         raise Invalid({"site": ["所选场所不存在或不在您的管辖范围内"]})
     assignment = Site.objects.authorizing_assignment(actor, "hazard.record", site.pk)
@@ -136,7 +139,7 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=())
     hazard.number = f"YH{found_on:%Y}{hazard.pk:08d}"
     hazard.save(update_fields=["number"])
     if found_by:
-        hazard.found_by.set(Person.objects.filter(pk__in=list(found_by)))
+        hazard.found_by.set(Person.objects.filter(pk__in=[i for i in map(safe_id, found_by) if i]))
     elif actor.person_id:
         hazard.found_by.set([actor.person_id])
     save_photos(actor, hazard, photos, PhotoKind.FINDING)
@@ -248,7 +251,7 @@ def hazard_transfer(*, actor, hazard: Hazard, version, site, reason: str) -> Haz
     """Move a wrongly placed hazard to another site (the place snapshot follows), with a reason."""
     assignment = authorize(actor, hazard, "transfer")
     reason = require_reason(reason)
-    target = Site.objects.visible_to(actor, "hazard.transfer").filter(pk=site or 0, voided_at__isnull=True).first()
+    target = Site.objects.visible_to(actor, "hazard.transfer").filter(pk=safe_id(site) or 0, voided_at__isnull=True).first()
     if target is None:
         raise Invalid({"site": ["所选场所不存在或不在您的管辖范围内"]})
     before = snapshot(hazard)
