@@ -9,6 +9,7 @@ urlpatterns = [
     path("org-units/", include("anquan.orgs.urls")),
     path("inspections/", include("anquan.inspections.urls")),
     path("audit/", include("anquan.audit.urls")),
+    path("hazards/", include("anquan.hazards.urls")),
     path("rules/", include("anquan.rules.urls")),
     path("api/v1/", include("anquan.api_urls")),
 ]

@@ -15,6 +15,7 @@ def navigation(request):
         items += [
             ("enterprises", "企业档案", "/enterprises/"),
             ("sites", "场所", "/sites/"),
+            ("hazards", "隐患排查治理", "/hazards/"),
             ("inspections", "检查记录", "/inspections/"),
         ]
     items.append(("orgunits", "行政区划", "/org-units/"))

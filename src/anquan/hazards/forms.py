@@ -1,0 +1,181 @@
+"""Page forms of the hazard pages: presentation and the page-only choices (site, category tree,
+criteria of the site's industry, colleagues as finders, photos). Field validation lives in
+``services.recording.HazardForm``, which these forms extend, so the page, the API and the
+importer give the same Chinese messages; the service validates everything again.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from anquan.accounts.models import Person
+from anquan.accounts.roles import ScopeKind
+from anquan.accounts.scope import active_assignments
+from anquan.core.views import bootstrapify
+
+from .choices import HazardSource
+from .models import REPORT_FIELDS, ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory
+from .services.recording import DESCRIPTIVE, HazardForm
+
+#: The source a role usually records from, preselected on the record page.
+DEFAULT_SOURCE = {
+    "grid_worker": HazardSource.GRID, "street_staff": HazardSource.TERRITORIAL, "anweiban": HazardSource.TERRITORIAL,
+    "dept_staff": HazardSource.INDUSTRY, "inspector": HazardSource.INDUSTRY, "expert": HazardSource.EXPERT,
+    "supervisor": HazardSource.SUPERVISION, "ent_manager": HazardSource.SELF, "ent_principal": HazardSource.SELF,
+}
+LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+
+
+def category_choices(industry=None, everything: bool = False) -> list[tuple[str, str]]:
+    """The active category tree as indented options: general nodes and the site's industry's (or all)."""
+    qs = HazardCategory.objects.filter(active=True)
+    if not everything:
+        qs = qs.filter(Q(industry__isnull=True) | Q(industry=industry)) if industry is not None else qs.filter(industry__isnull=True)
+    rows = list(qs.order_by("path").values_list("pk", "name", "path"))
+    top = min((p.count("/") for _, _, p in rows), default=0)
+    return [(str(pk), "\u3000" * (path.count("/") - top) + name) for pk, name, path in rows]
+
+
+def criteria_queryset(industry=None):
+    """Published 重大事故隐患判定标准 items for the site's industry (and industry-wide ones)."""
+    qs = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED)
+    qs = qs.filter(Q(checklist__industry__isnull=True) | Q(checklist__industry=industry))
+    return qs.select_related("checklist").order_by("checklist__code", "checklist__version", "sort", "id")
+
+
+def criteria_groups(industry=None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """``[(checklist title, [(item id, "number text")])]`` for an <optgroup> picker."""
+    groups: dict[int, tuple[str, list]] = {}
+    for item in criteria_queryset(industry):
+        title = f"{item.checklist.name}（第{item.checklist.version}版）"
+        groups.setdefault(item.checklist_id, (title, []))[1].append((item.pk, f"{item.number} {item.text[:80]}"))
+    return list(groups.values())
+
+
+def colleagues(user):
+    """People the user may name as finders: those of the units, departments and enterprises of their posts."""
+    q = Q(pk=user.person_id) if user.person_id else Q(pk__in=[])
+    for a in active_assignments(user):
+        if a.scope_kind == ScopeKind.ENTERPRISE and a.enterprise_id:
+            q |= Q(enterprise_id=a.enterprise_id)
+        elif a.department_id:
+            q |= Q(department_id=a.department_id)
+        elif a.unit_id:
+            q |= Q(unit_id=a.unit_id, department__isnull=True, enterprise__isnull=True)
+    return Person.objects.filter(q, voided_at__isnull=True).order_by("name", "id")
+
+
+def source_choices(user) -> list[tuple[str, str]]:
+    """Enterprise users record self-inspection only; everyone else any source but 企业自查."""
+    kinds = {a.scope_kind for a in active_assignments(user) if a.permits("hazard.record")}
+    if kinds == {ScopeKind.ENTERPRISE}:
+        return [(HazardSource.SELF.value, HazardSource.SELF.label)]
+    return [(v, label) for v, label in HazardSource.choices if v != HazardSource.SELF or ScopeKind.ENTERPRISE in kinds]
+
+
+def default_source(user) -> str:
+    for a in active_assignments(user):
+        if a.permits("hazard.record") and a.role in DEFAULT_SOURCE:
+            return DEFAULT_SOURCE[a.role]
+    return HazardSource.TERRITORIAL
+
+
+class MultiFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiImageField(forms.FileField):
+    """Several photos from one <input type=file multiple>; their content is checked by the service."""
+
+    widget = MultiFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "image/*", "capture": "environment", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [f for f in files if f]
+
+
+class RecordForm(HazardForm):
+    """The record page (登记隐患): HazardForm plus the place-dependent pickers and the photos."""
+
+    site = forms.IntegerField(label="场所", widget=forms.HiddenInput)
+    category = forms.ChoiceField(label="隐患类别", required=False)
+    criterion = forms.TypedChoiceField(label="重大事故隐患判定依据", required=False, coerce=int, empty_value=None)
+    found_by = forms.ModelMultipleChoiceField(label="发现人", queryset=Person.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    photos = MultiImageField(label="隐患照片")
+    after_photos = MultiImageField(label="整改后照片（立查立改）")
+
+    class Meta(HazardForm.Meta):
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+            "contingency_plan": forms.Textarea(attrs={"rows": 2}),
+            "found_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "level": forms.RadioSelect,
+            **{f: forms.Textarea(attrs={"rows": 2}) for f in ("report_situation", "report_harm", "plan_goal", "plan_methods",
+                                                            "plan_funds", "plan_org", "plan_timeline", "plan_safety")},
+        }
+
+    def __init__(self, *args, user, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        industry = site.industry if site is not None else None
+        self.fields["category"].choices = [("", "请选择隐患类别"), *category_choices(industry)]
+        groups = criteria_groups(industry)
+        self.fields["criterion"].choices = [("", "（不适用：按一般事故隐患登记）"), *groups]
+        self.criteria, self.criteria_available = groups, bool(groups)
+        self.fields["source"].choices = source_choices(user)
+        self.fields["found_by"].queryset = colleagues(user)
+        self.fields["found_by"].error_messages["invalid_choice"] = "所选发现人不在可选范围内"
+        self.fields["level"].choices = self.fields["level"].choices[1:] if self.fields["level"].choices[0][0] == "" else self.fields["level"].choices
+        self.fields["funds"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+        self.fields["deadline"].label = "整改期限"
+        self.fields["deadline"].help_text = "立查立改的不需填写"
+        self.fields["responsible_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        self.fields["description"].widget.attrs["placeholder"] = "写清楚在哪里、什么东西、什么问题，也可以从下方的标准描述中点选"
+        if site is not None:
+            self.initial["site"] = site.pk
+        if not self.is_bound:
+            self.initial.setdefault("found_at", timezone.localtime().strftime(LOCAL_MINUTE))
+            self.initial.setdefault("source", default_source(user))
+            self.initial.setdefault("level", "general")
+            if user.person_id:
+                self.initial.setdefault("found_by", [user.person_id])
+        bootstrapify(self)
+
+
+class HazardEditForm(forms.ModelForm):
+    """修改隐患信息: the descriptive fields only (deadline, level, site and unit have their own services);
+    the 重大 report and 治理方案 are shown for a 重大 hazard."""
+
+    DATA_FIELDS = DESCRIPTIVE
+    category = forms.ChoiceField(label="隐患类别", required=False)
+    responsible_name = forms.CharField(label="整改责任人", max_length=50, required=False)
+    responsible_phone = forms.CharField(label="责任人电话", max_length=30, required=False)
+
+    class Meta:
+        model = Hazard
+        fields = ["description", "location", "measures", "funds", "contingency_plan", *REPORT_FIELDS]
+        widgets = {f: forms.Textarea(attrs={"rows": 3 if f == "description" else 2})
+                   for f in ("description", "measures", "contingency_plan", *REPORT_FIELDS)}
+
+    def __init__(self, data=None, *, hazard: Hazard):
+        person = hazard.responsible_person
+        initial = {"category": hazard.category_id or "", "responsible_name": person.name if person else "",
+                   "responsible_phone": person.phone if person else ""}
+        super().__init__(data, instance=hazard, initial=initial)
+        self.fields["category"].choices = [("", "（未分类）"), *category_choices(hazard.industry)]
+        if not hazard.is_major:
+            for name in REPORT_FIELDS:
+                del self.fields[name]
+        self.fields["funds"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+        bootstrapify(self)
+
+    def _post_clean(self):
+        """Validation is the service's (``hazard_update``); never touch the instance here."""
