@@ -5,8 +5,11 @@ from ninja.renderers import JSONRenderer
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
 from anquan.enterprises.api import router as enterprises_router
+from anquan.hazards.api import router as hazards_router
+from anquan.hazards.lookback_api import router as lookback_router
 from anquan.inspections.api import router as inspections_router
 from anquan.orgs.api import router as orgs_router
+
 
 class ChineseJSON(JSONRenderer):
     """UTF-8 JSON: Chinese text stays readable in responses and logs."""
@@ -26,3 +29,5 @@ api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", enterprises_router)
 api.add_router("", inspections_router)
+api.add_router("", hazards_router)
+api.add_router("", lookback_router)

@@ -11,5 +11,7 @@ urlpatterns = [
     path("audit/", include("anquan.audit.urls")),
     path("hazards/", include("anquan.hazards.urls")),
     path("rules/", include("anquan.rules.urls")),
+    path("lookback/", include("anquan.hazards.lookback_urls")),
+    path("notifications/", include("anquan.notifications.urls")),
     path("api/v1/", include("anquan.api_urls")),
 ]

@@ -31,6 +31,7 @@ from anquan.orgs.models import Department, Industry, OrgUnit, UnitKind
 from . import names
 from .bulk import Ids, Progress, insert, reset_sequences
 from .firms import Context, FirmBuilder
+from .hazards import HAZARDS_PER_ENTERPRISE, build_hazards
 from .people import Core, create_users
 from .tree import CITY_DEPARTMENTS, DISTRICT_DEPARTMENTS, Shape, build_departments, build_units, new_unit
 
@@ -129,8 +130,10 @@ def _resolve(pinned: dict, streets: int) -> dict:
 
 
 def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets: int = 12, enterprises: int = 2000,
-               cities: int = 1, districts: int = 2, force: bool = False, log=None) -> Demo:
-    """Build the demo city (raises ``DemoAlreadyLoaded`` when 示范市 exists and not ``force``)."""
+               cities: int = 1, districts: int = 2, force: bool = False, log=None,
+               hazards_per_enterprise: float = HAZARDS_PER_ENTERPRISE) -> Demo:
+    """Build the demo city (raises ``DemoAlreadyLoaded`` when 示范市 exists and not ``force``); then a year
+    of hazards in 示范区 and 邻区 (``hazards_per_enterprise`` × their enterprises; 0 for none)."""
     if streets < 2 or enterprises < len(PINNED) or cities < 1 or districts < 1:
         raise ValueError("示范区至少需要2个街道和3家企业，城市和区县数至少为1")
     if is_loaded():
@@ -160,6 +163,7 @@ def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets:
         reset_sequences(OrgUnit, Department, Enterprise)
     _extra_cities(run, province, cities, districts)
     demo = lookup()
+    build_hazards(demo, seed=seed, as_of=run.as_of, start=run.start, per_enterprise=hazards_per_enterprise, progress=progress)
     progress.line(demo.summary())
     return demo
 

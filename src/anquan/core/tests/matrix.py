@@ -6,8 +6,9 @@ table in the test module, never derived from the code under test.
 
 Outcomes compared per probe: ``ok`` (2xx/3xx), ``forbidden`` (403: visible but the
 action is not permitted), ``missing`` (404: out of scope, answered as if it did not exist),
-``invalid`` (422: an out-of-scope id in a request body). List probes answer ``ok`` when
-the object is listed and ``missing`` when it is not.
+``invalid`` (422: an out-of-scope id in a request body), ``conflict`` (409: the user may
+act but the object's state refuses; written as the action's letter in lower case). List
+probes answer ``ok`` when the object is listed and ``missing`` when it is not.
 """
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
-OK, FORBIDDEN, MISSING, INVALID = "ok", "forbidden", "missing", "invalid"
+OK, FORBIDDEN, MISSING, INVALID, CONFLICT = "ok", "forbidden", "missing", "invalid", "conflict"
 
 
 def outcome(status: int) -> str:
     if status in (200, 201, 204, 302):
         return OK
-    return {403: FORBIDDEN, 404: MISSING, 422: INVALID}.get(status, f"HTTP {status}")
+    return {403: FORBIDDEN, 404: MISSING, 409: CONFLICT, 422: INVALID}.get(status, f"HTTP {status}")
 
 
 @dataclass
@@ -71,9 +72,12 @@ def expected_view(allowed: bool) -> str:
 
 
 def expected_action(letter: str, letters: str) -> str:
-    """An action is ok when listed; forbidden when the object is only visible; missing when invisible."""
+    """An action is ok when listed; conflict when listed in lower case (permitted, refused by the state);
+    forbidden when the object is only visible; missing when invisible."""
     if letter in letters:
         return OK
+    if letter.lower() in letters:
+        return CONFLICT
     return FORBIDDEN if "V" in letters else MISSING
 
 

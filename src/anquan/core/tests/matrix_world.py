@@ -12,6 +12,11 @@ territory and regulators are known exactly, so they are created here by hand:
 - ``I_DONE``: a performed inspection of S_A by 应急管理局; ``I_HIDDEN``: an unannounced one not yet
   performed; ``I_L``: an inspection in 邻区.
 - ``G_A``, ``G_B``, ``G_L``: wangge_a's grid, a grid of jiedao_b's street, a grid of 邻区.
+- Hazards (deadline in 30 days): ``H_A`` found by wangge_a at S_A (网格巡查, 一般; sent back once:
+  round ``R_A``, finding photo ``P_A``); ``H_B`` found by jiedao_b at S_B (``R_B``, ``P_B``);
+  ``H_L`` found by linqu_anweiban at S_L (``R_L``, ``P_L``); ``H_SELF`` self-found 一般 by qiye_a
+  at S_A; ``H_MAJ`` 重大 (judged by a published criterion, report and 治理方案 complete) found by
+  zhujian at S_A. ``CRITERION``: a published 重大事故隐患判定标准 item.
 """
 from __future__ import annotations
 
@@ -59,7 +64,9 @@ def _site(name: str, grid: OrgUnit, enterprise=None, industry_code=None) -> Site
 def build_world() -> dict:
     from anquan.demo.generator import build_demo
 
-    build_demo(seed=11, as_of=datetime.date(2026, 11, 22), streets=3, enterprises=40)
+    # No generated year of hazards: the matrix's hazards are the named ones below, and the demo's
+    # background accounts (hazard_cast) would be users without a row in the tables.
+    build_demo(seed=11, as_of=datetime.date(2026, 11, 22), streets=3, enterprises=40, hazards_per_enterprise=0)
     street_a = assignment_of("jiedao_a").unit
     street_b = assignment_of("jiedao_b").unit
     g_a = assignment_of("wangge_a").unit
@@ -106,9 +113,62 @@ def build_world() -> dict:
     w["I_HIDDEN"] = Inspection.objects.create(site=w["S_A"], kind="unannounced", department=yingji, unannounced=True, planned_on=today)
     w["I_L"] = Inspection.objects.create(site=w["S_L"], kind="territorial", planned_on=today)
     w["users"] = {u.username: u for u in User.objects.all()}
+    w.update(_hazards(w))
     w["departments"] = {
         "zhujian": assignment_of("zhujian").department,
         "yingji": yingji,
         "anweiban": Department.objects.filter(unit=district, kind="anweiban").first(),
     }
     return w
+
+
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _hazards(w: dict) -> dict:
+    """The named hazards, recorded through the services (so place snapshots and audit are real)."""
+    from anquan.hazards import services
+    from anquan.hazards.catalogue_data import seed_catalogue
+    from anquan.hazards.choices import HazardStatus, Verdict
+    from anquan.hazards.models import ChecklistItem, ChecklistKind, ChecklistStatus, HazardCategory, RectificationRound
+
+    if not ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED).exists():
+        seed_catalogue()
+    criterion = ChecklistItem.objects.filter(
+        checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED).order_by("pk").first()
+    category = HazardCategory.objects.filter(active=True, parent__isnull=False).order_by("path").first()
+    users = w["users"]
+    deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org", "plan_timeline", "plan_safety"), "按方案落实")
+
+    def record(user, site, source, text, **extra):
+        data = {"site": w[site].pk, "source": source, "description": text, "deadline": deadline,
+                "category": category.pk, **extra}
+        return services.hazard_record(actor=users[user], data=data, photos=[png()])
+
+    h = {
+        "H_A": record("wangge_a", "S_A", "grid", "矩阵甲：脚手架连墙件缺失"),
+        "H_B": record("jiedao_b", "S_B", "territorial", "矩阵乙：储罐区可燃气体报警器失效"),
+        "H_L": record("linqu_anweiban", "S_L", "territorial", "矩阵丁：塔吊限位装置失灵"),
+        "H_SELF": record("qiye_a", "S_A", "self", "矩阵甲自查：配电箱未上锁"),
+        "H_MAJ": record("zhujian", "S_A", "industry", "矩阵甲：深基坑无支护", criterion=criterion.pk, **plan),
+        "CRITERION": criterion,
+    }
+    now = timezone.now()
+    for name, submitter, verifier in (("A", "qiye_a", "jiedao_a"), ("B", "jiedao_b", "anweiban"), ("L", "linqu_anweiban", "linqu_anweiban")):
+        hazard = h[f"H_{name}"]
+        h[f"R_{name}"] = RectificationRound.objects.create(
+            hazard=hazard, number=1, measures_taken="已加固", submitted_by=users[submitter], submitted_role="ent_manager",
+            submitted_at=now, deadline_at_submission=hazard.deadline_in_force, on_time=True, verdict=Verdict.SENT_BACK,
+            verified_by=users[verifier], verified_role="street_staff", verified_at=now, verdict_reason="照片不清晰",
+        )
+        type(hazard).objects.filter(pk=hazard.pk).update(status=HazardStatus.RECTIFYING, submitted_at=now)
+        h[f"P_{name}"] = hazard.photos.get()
+    return h

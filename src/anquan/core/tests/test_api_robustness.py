@@ -44,6 +44,10 @@ field_names = st.sampled_from([
     "version", "name", "credit_code", "unit", "industries", "grid", "enterprise", "industry", "reason", "add", "end",
     "legal_representative", "principal_name", "address", "status", "risk_colour", "standard_grade",
     "standard_cert_expiry", "employees", "kind", "page", "page_size", "q", "regulator", "within", "parent",
+    # the hazard loop and look-back
+    "site", "description", "source", "deadline", "new_deadline", "passed", "approve", "photos", "after_photos",
+    "measures_taken", "measures", "text", "criterion", "document_no", "opinion", "application", "found_by", "funds",
+    "category", "level", "immediate", "found_at", "overdue", "found_from", "found_to", "hazard", "from", "to",
 ])
 bodies = st.one_of(json_values, st.dictionaries(field_names, json_values, max_size=8))
 queries = st.dictionaries(field_names, st.one_of(st.text(max_size=20), ids.map(str)), max_size=4)
@@ -58,12 +62,32 @@ def signed_in(db):
         principal_name="乙", address="路1号", unit=grid,
     )
     enterprise.industries.set([Industry.objects.get_or_create(code="industry_trade", defaults={"name": "工贸"})[0]])
-    Site.objects.create(name="健壮场所", grid=grid, enterprise=enterprise, address="路2号")
+    site = Site.objects.create(name="健壮场所", grid=grid, enterprise=enterprise, address="路2号")
     user = User.objects.create_user("fuzz_user")
     RoleAssignment.objects.create(user=user, role="anweiban", unit=district)
     client = Client()
     client.force_login(user)
-    return client, enterprise.pk
+    return client, {"*": enterprise.pk, **_hazard_ids(user, site)}
+
+
+def _hazard_ids(user, site) -> dict:
+    """A hazard with a photo, an extension and a control, so the hazard endpoints meet real ids."""
+    import datetime
+
+    from django.utils import timezone
+
+    from anquan.hazards import services
+
+    from .matrix_world import png
+
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    hazard = services.hazard_record(actor=user, data={"site": site.pk, "description": "健壮隐患", "source": "territorial",
+                                                      "deadline": deadline.isoformat()}, photos=[png()])
+    extension = hazard.extensions.create(previous_deadline=deadline, requested_deadline=deadline + datetime.timedelta(days=9),
+                                         reason="测试", requested_by=user, requested_at=hazard.found_at)
+    control = services.control_start(actor=user, hazard=hazard, kind="suspend", reason="测试")
+    return {"hazard_id": hazard.pk, "extension_id": extension.pk, "control_id": control.pk,
+            "photo_id": hazard.photos.get().pk, "round_id": 1, "site_id": site.pk}
 
 
 @pytest.mark.slow
@@ -72,8 +96,8 @@ def signed_in(db):
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path_id=ids, query=queries, body=bodies, use_real_id=st.booleans())
 def test_no_input_gives_a_server_error(signed_in, method, path, path_id, query, body, use_real_id):
-    client, real_id = signed_in
-    url = re.sub(r"\{[^}]+\}", str(real_id if use_real_id else path_id), path)
+    client, real_ids = signed_in
+    url = re.sub(r"\{([^}]+)\}", lambda m: str(real_ids.get(m.group(1), real_ids["*"]) if use_real_id else path_id), path)
     call = getattr(client, method)
     if method in ("get", "delete"):
         response = call(url, query)

@@ -3,6 +3,13 @@ through the pages and the API, against expectations written here by hand from th
 role table of domain.md (not read from anquan.accounts.roles).
 
 Letters: V view (list + detail), U update, X void (作废), R change regulators.
+Hazard letters (every transition, each probe preparing in a savepoint the state it needs, so
+the table tests who may, not what state the named hazard happens to be in): U edit 五落实,
+S start, T submit rectification, P verify (pass), K send back, E request extension,
+D decide extension, O explain overdue, G escalate (提请政府研究), J judge 重大, W downgrade,
+M transfer, C interim control (start and end), L list (挂牌督办), A apply to resume,
+Q on-site review of a listing, Z delist (摘牌), H 回头看 re-check. A lower-case letter: the
+user may, but the named hazard's own state refuses (409).
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from anquan.enterprises.models import Enterprise, Site
 from anquan.enterprises.services import _form_data
 
 from .matrix import INVALID, MISSING, OK, Surface, api_json, check_cell, outcome
+from .matrix_hazards import HAZARD, HAZARD_WORLD, PHOTO, ROUND
 from .matrix_world import build_world, new_credit_code
 
 USERS = [
@@ -117,6 +125,54 @@ UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻�
     "jiaotong":       ("V", "V", ""),
     "secadmin":       ("V", "V", "V"),
 }
+# Hazards. Read from domain.md: the 安委办 does everything below in its territory but does not rectify,
+# downgrade (the regulator's call) or apply to resume (the enterprise's); only the listing level reviews
+# and delists its own listing (so 市安委办 may not sign off a 区 listing). A street records, rectifies
+# on behalf (code's reading, see notes), and oversees what its unit found; a grid worker records and
+# follows up (edits the 五落实); an enterprise rectifies its hazards, verifies only its own self-found
+# 一般 ones and applies to resume; a department oversees what it found or what was reported to it, and
+# only the hazard's responsible department downgrades; an inspector records, controls and judges 重大;
+# a leader only views. Lower case = permitted, refused by the state (a 一般 hazard cannot be listed
+# or downgraded).
+HAZARDS = {              # H_A (网格甲, 网格员发现)  H_B (街道乙发现)  H_L (邻区)  H_SELF (甲企业自查一般)  H_MAJ (住建局发现, 重大)
+    "shi_anweiban":   ("VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHL"),
+    "anweiban":       ("VUPKDGJMCHlQZ", "VUPKDGJMCHlQZ", "",              "VUPKDGJMCHlQZ", "VUPKDGJMCHLQZ"),
+    "linqu_anweiban": ("",              "",              "VUPKDGJMCHlQZ", "",              ""),
+    "jiedao_a":       ("VUSTPKEDOGJCH", "",              "",              "VUSTEOJC",      "VUSTEOJC"),
+    "jiedao_b":       ("",              "VUSTPKEDOGJCH", "",              "",              ""),
+    "lingdao":        ("V",             "",              "",              "V",             "V"),
+    "wangge_a":       ("VU",            "",              "",              "VU",            "VU"),
+    "qiye_a":         ("VUSTEOA",       "",              "",              "VUSTPKEOA",     "VUSTEOA"),
+    "zhujian":        ("VUJCw",         "",              "",              "VUPKDGJCHw",    "VUPKDGJCHW"),
+    "zhifa_a":        ("",              "VJC",           "",              "",              ""),
+    "zhifa_b":        ("",              "VJC",           "",              "",              ""),
+    "zhuanjia":       ("",              "",              "",              "",              ""),
+    "ducha":          ("",              "",              "",              "",              ""),
+    "admin":          ("",              "",              "",              "",              ""),
+    "shenji":         ("",              "",              "",              "",              ""),
+    "qiye_a_fzr":     ("",              "",              "",              "",              ""),   # principal of another firm
+    "qiye_b":         ("",              "",              "",              "",              ""),   # not E_B's account
+    "yingji":         ("",              "VUJCw",         "",              "",              ""),
+    "xiaofang":       ("",              "",              "",              "",              ""),
+    "jiaotong":       ("",              "",              "",              "",              ""),
+    "secadmin":       ("",              "",              "",              "",              ""),
+}
+# Rounds and photos are seen exactly by those who see their hazard.
+HAZARD_CHILDREN = {      # of H_A  H_B  H_L
+    "shi_anweiban":   ("V", "V", "V"),
+    "anweiban":       ("V", "V", ""),
+    "linqu_anweiban": ("",  "",  "V"),
+    "jiedao_a":       ("V", "",  ""),
+    "jiedao_b":       ("",  "V", ""),
+    "lingdao":        ("V", "",  ""),
+    "wangge_a":       ("V", "",  ""),
+    "qiye_a":         ("V", "",  ""),
+    "zhujian":        ("V", "",  ""),
+    "zhifa_a":        ("",  "V", ""),
+    "zhifa_b":        ("",  "V", ""),
+    **dict.fromkeys(["zhuanjia", "ducha", "admin", "shenji", "qiye_a_fzr", "qiye_b", "xiaofang", "jiaotong", "secadmin"], ("", "", "")),
+    "yingji":         ("",  "V", ""),
+}
 # Creating an enterprise or a site in a grid: ok / invalid (grid out of scope, 422) / forbidden (no such right, 403).
 C, N, F = OK, INVALID, "forbidden"  # created / refused as invalid (422) / forbidden (403)
 CREATE = {               # G_A  G_B  G_L
@@ -209,6 +265,9 @@ TABLES = [
     (SITE, ["S_A", "S_B", "S_R", "S_L"], SITES),
     (INSPECTION, ["I_DONE", "I_HIDDEN", "I_L"], INSPECTIONS),
     (ORGUNIT, ["G_A", "G_B", "G_L"], UNITS),
+    (HAZARD, ["H_A", "H_B", "H_L", "H_SELF", "H_MAJ"], HAZARDS),
+    (ROUND, ["R_A", "R_B", "R_L"], HAZARD_CHILDREN),
+    (PHOTO, ["P_A", "P_B", "P_L"], HAZARD_CHILDREN),
 ]
 CELLS = [
     pytest.param(surface, name, user, table[user][i], id=f"{surface.name}-{name}-{user}")
@@ -222,7 +281,10 @@ CELLS = [
 def world(django_db_setup, django_db_blocker):
     """The demo city and the named objects, built once for the module and rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
+        built = build_world()
+        HAZARD_WORLD.update(built)
+        yield built
+        HAZARD_WORLD.clear()
         transaction.set_rollback(True)
 
 
@@ -312,13 +374,17 @@ def test_nothing_is_written_when_a_body_names_an_out_of_scope_grid(world):
 def test_matrix_fails_when_visible_to_is_unscoped(world, monkeypatch):
     """Meta-test: with visible_to returning everything, the same tables must report mismatches."""
     monkeypatch.setattr(ScopedQuerySet, "visible_to", lambda self, user, action="view": self.all())
-    failures = []
+    failures, by_surface = [], {}
     for surface, names, table in TABLES:
         for i, name in enumerate(names):
             for user in ("jiedao_a", "qiye_a", "linqu_anweiban"):
                 sid = transaction.savepoint()
-                failures += check_cell(_client(world, user), surface, world[name], table[user][i], _refresh)
+                found = check_cell(_client(world, user), surface, world[name], table[user][i], _refresh)
                 transaction.savepoint_rollback(sid)
+                failures += found
+                by_surface.setdefault(surface.name, []).extend(found)
     assert any("detail: expected missing, got ok" in f for f in failures), failures
     assert any("list: expected missing, got ok" in f for f in failures), failures
+    # Every surface notices the leak, not just one of them (hazards, rounds and photos included).
+    assert all(any("expected missing, got ok" in f for f in found) for found in by_surface.values()), by_surface
     assert MISSING  # the unscoped queryset leaks out-of-scope objects; the matrix notices

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from anquan.demo.generator import CITY, DemoAlreadyLoaded, build_demo, is_loaded
+from anquan.demo.hazards import HAZARDS_PER_ENTERPRISE
 
 
 def _date(value: str) -> datetime.date:
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--districts", type=int, default=2, help="每个附加城市的区县数（默认2）")
         parser.add_argument("--streets", type=int, default=12, help="示范区的街道/乡镇数（默认12）")
         parser.add_argument("--enterprises", type=int, default=2000, help="示范区的企业数（默认2000）")
+        parser.add_argument("--hazards", type=int, default=None,
+                            help="示范区一年的隐患数（默认为企业数的2.5倍，即约5000条；0为不生成；邻区按同一比例）")
         parser.add_argument("--force", action="store_true", help="已加载时清空数据库后重建（仅演示模式）")
 
     def handle(self, *args, **opts):
@@ -33,9 +36,11 @@ class Command(BaseCommand):
             self.stdout.write(f"示范数据已加载（{CITY}已存在），跳过；如需重建请加 --force")
             return
         started = time.perf_counter()
+        per_enterprise = HAZARDS_PER_ENTERPRISE if opts["hazards"] is None else max(0, opts["hazards"]) / max(1, opts["enterprises"])
         try:
             build_demo(seed=opts["seed"], as_of=opts["as_of"], streets=opts["streets"], enterprises=opts["enterprises"],
-                       cities=opts["cities"], districts=opts["districts"], force=opts["force"], log=self.stdout.write)
+                       cities=opts["cities"], districts=opts["districts"], force=opts["force"], log=self.stdout.write,
+                       hazards_per_enterprise=per_enterprise)
         except (ValueError, ImproperlyConfigured, DemoAlreadyLoaded) as exc:
             raise CommandError(str(exc)) from exc
         if not settings.DEMO_MODE:

@@ -1,0 +1,226 @@
+"""The periodic sweep: turns today's deadline facts into notifications, idempotently.
+
+Why a sweep: overdue is derived from the deadline and today's date, never stored, so
+no service call happens at the moment a hazard becomes overdue; a job looks each day
+(``manage.py notify_sweep``; a Celery beat task calls ``sweep`` the same way). Each fact
+has a key (e.g. ``overdue:h12:d2026-11-20``) and each notification the key plus its
+recipient; the unique constraint on ``Notification.key`` makes a second run, or two runs
+at once in two processes, create nothing new. A key names the deadline it is about, so an
+extension (a new deadline in force) is reminded afresh.
+
+Facts (numbers from anquan.rules: ``notify.deadline_soon_days``,
+``overdue.escalate_to_anweiban_days``, each resolved for the hazard's district):
+
+- deadline within N days → the rectifiers (as ``hazards.notify.rectifiers``);
+- overdue → the rectifiers and the staff of its street, at once;
+- overdue by more than N calendar days → the district 安委办;
+- rectification awaiting verification → those who may verify it (the finder's unit or
+  department; for a self-found 一般 hazard the enterprise), never the submitter;
+- listed-supervision (挂牌督办) deadline within N days → the listing unit's 安委办.
+
+Recipients come from one read of the active role assignments (``Directory``), so the
+sweep makes a bounded number of queries however many hazards it touches.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Q
+
+from anquan.accounts.models import RoleAssignment
+from anquan.hazards.choices import HazardLevel, HazardSource, HazardStatus, ListingStatus
+from anquan.hazards.models import Hazard, ListedSupervision
+from anquan.orgs.models import OrgUnit
+from anquan.rules import values
+from anquan.rules.calendar import today as shanghai_today
+from anquan.rules.deadlines import OPEN_STATUSES, is_overdue, overdue_q
+
+from .models import Notification, NotificationKind
+
+K = NotificationKind
+
+ENTERPRISE_ROLES = ("ent_manager", "ent_principal")
+BATCH = 1000
+#: The longest reminder window the rules allow (notify.deadline_soon_days ≤ 30): bounds the candidate query.
+MAX_SOON_DAYS = 30
+
+
+class Directory:
+    """Who holds which post now (active assignments of active users), read once and indexed by anchor."""
+
+    def __init__(self):
+        self.enterprise: dict[int, set[int]] = defaultdict(set)
+        self.unit_role: dict[tuple[int, str], set[int]] = defaultdict(set)
+        self.department_role: dict[tuple[int, str], set[int]] = defaultdict(set)
+        rows = RoleAssignment.objects.active().filter(user__is_active=True).values_list(
+            "user_id", "role", "unit_id", "department_id", "enterprise_id")
+        for user_id, role, unit_id, department_id, enterprise_id in rows:
+            if enterprise_id and role in ENTERPRISE_ROLES:
+                self.enterprise[enterprise_id].add(user_id)
+            if unit_id:
+                self.unit_role[(unit_id, role)].add(user_id)
+            if department_id:
+                self.department_role[(department_id, role)].add(user_id)
+
+    def in_chain(self, unit_ids, role: str) -> set[int]:
+        """Holders of ``role`` anchored at any of ``unit_ids`` (a unit and its ancestors)."""
+        return set().union(*(self.unit_role.get((u, role), set()) for u in unit_ids))
+
+    def rectifiers(self, hazard: Hazard) -> set[int]:
+        """Mirrors hazards.notify.rectifiers: the enterprise's safety people, else the staff of the street."""
+        if hazard.enterprise_id:
+            return set(self.enterprise.get(hazard.enterprise_id, set()))
+        return self.in_chain(hazard.grid.ancestor_ids(), "street_staff")
+
+    def street_staff(self, hazard: Hazard) -> set[int]:
+        return self.in_chain(hazard.grid.ancestor_ids(), "street_staff")
+
+    def district_anweiban(self, district_id) -> set[int]:
+        return set(self.unit_role.get((district_id, "anweiban"), set()))
+
+    def verifiers(self, hazard: Hazard) -> set[int]:
+        """Who may verify (hazards.services.common.may_oversee), minus the 安委办 who may but are not asked."""
+        if hazard.source == HazardSource.SELF and hazard.finder_enterprise_id and hazard.level == HazardLevel.GENERAL:
+            return set(self.enterprise.get(hazard.finder_enterprise_id, set()))
+        if hazard.finder_unit_id:
+            return self.in_chain(hazard.finder_unit.ancestor_ids(), "street_staff")
+        if hazard.finder_department_id:
+            return set(self.department_role.get((hazard.finder_department_id, "dept_staff"), set()))
+        users = set()
+        if hazard.source in (HazardSource.PUBLIC, HazardSource.MEDIA):
+            users |= self.street_staff(hazard)
+        if hazard.department_id:
+            users |= self.department_role.get((hazard.department_id, "dept_staff"), set())
+        return users
+
+
+class Outbox:
+    """Notifications to create, written in batches; existing keys are skipped (and the constraint guards races)."""
+
+    def __init__(self):
+        self.rows: list[Notification] = []
+        self.created: dict[str, int] = {}
+
+    def add(self, user_ids, kind: str, key: str, title: str, hazard_id=None, url: str = "") -> None:
+        for user_id in sorted(user_ids):
+            self.rows.append(Notification(user_id=user_id, kind=kind, key=f"{key}:u{user_id}"[:200], title=title[:200],
+                                          hazard_id=hazard_id, url=url))
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        keys = [r.key for r in self.rows]
+        existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+        # Sorted by key: concurrent sweeps insert in the same order, so they wait on each other, never deadlock.
+        new = sorted((r for r in {r.key: r for r in self.rows}.values() if r.key not in existing), key=lambda r: r.key)
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        for row in new:
+            self.created[row.kind] = self.created.get(row.kind, 0) + 1
+        self.rows = []
+
+
+class Rules:
+    """Rule values per district (or listing unit), resolved once each."""
+
+    def __init__(self):
+        self._values: dict[tuple[str, int | None], int] = {}
+        self._units: dict[int | None, OrgUnit | None] = {None: None}
+
+    def unit(self, unit_id) -> OrgUnit | None:
+        if unit_id not in self._units:
+            self._units[unit_id] = OrgUnit.objects.filter(pk=unit_id).first()
+        return self._units[unit_id]
+
+    def get(self, key: str, unit_id) -> int:
+        if (key, unit_id) not in self._values:
+            self._values[(key, unit_id)] = values.get(key, self.unit(unit_id))
+        return self._values[(key, unit_id)]
+
+
+def _url(hazard_id: int) -> str:
+    return f"/hazards/{hazard_id}/"
+
+
+def _open_hazards():
+    return Hazard.objects.filter(voided_at__isnull=True).select_related("grid", "finder_unit", "site")
+
+
+def sweep(today: datetime.date | None = None) -> dict[str, int]:
+    """Create today's notifications; returns how many of each kind were new. Safe to run again or concurrently."""
+    today = today or shanghai_today()
+    directory, rules, box = Directory(), Rules(), Outbox()
+    _deadline_soon(box, today, directory, rules)
+    _overdue(box, today, directory, rules)
+    _verification_waiting(box, directory)
+    _listing_deadline(box, today, directory, rules)
+    box.flush()
+    swept = (K.DEADLINE_SOON, K.OVERDUE, K.OVERDUE_ESCALATED, K.VERIFICATION_WAITING, K.LISTING_DEADLINE)
+    return {kind: box.created.get(kind, 0) for kind in swept}
+
+
+def _deadline_soon(box: Outbox, today, directory: Directory, rules: Rules) -> None:
+    window = today + datetime.timedelta(days=MAX_SOON_DAYS)
+    candidates = _open_hazards().filter(status__in=OPEN_STATUSES, deadline_in_force__gte=today, deadline_in_force__lte=window)
+    for h in candidates.iterator(chunk_size=BATCH):
+        days = rules.get("notify.deadline_soon_days", h.district_id)
+        if (h.deadline_in_force - today).days > days:
+            continue
+        left = (h.deadline_in_force - today).days
+        when = "今天到期" if left == 0 else f"{left}天后到期"
+        box.add(directory.rectifiers(h), NotificationKind.DEADLINE_SOON, f"deadline_soon:h{h.pk}:d{h.deadline_in_force}",
+                f"整改期限将至：{h.number}（{h.deadline_in_force:%Y-%m-%d}，{when}）{h.description[:30]}", h.pk, _url(h.pk))
+
+
+def _overdue(box: Outbox, today, directory: Directory, rules: Rules) -> None:
+    for h in _open_hazards().filter(overdue_q(today)).iterator(chunk_size=BATCH):
+        deadline = h.deadline_in_force
+        box.add(directory.rectifiers(h) | directory.street_staff(h), NotificationKind.OVERDUE, f"overdue:h{h.pk}:d{deadline}",
+                f"隐患已逾期：{h.number}（整改期限{deadline:%Y-%m-%d}）请尽快整改，并向安委办提交逾期书面说明", h.pk, _url(h.pk))
+        if escalates(h, today, rules):
+            n = rules.get("overdue.escalate_to_anweiban_days", h.district_id)
+            box.add(directory.district_anweiban(h.district_id), NotificationKind.OVERDUE_ESCALATED,
+                    f"overdue_escalated:h{h.pk}:d{deadline}",
+                    f"逾期超过{n}日未整改：{h.number} {h.site.name}（整改期限{deadline:%Y-%m-%d}）", h.pk, _url(h.pk))
+
+
+def escalates(hazard: Hazard, today: datetime.date, rules: Rules | None = None) -> bool:
+    """Overdue by more than N calendar days (``overdue.escalate_to_anweiban_days``, a window, not a 民法典 period)."""
+    rules = rules or Rules()
+    n = rules.get("overdue.escalate_to_anweiban_days", hazard.district_id)
+    return is_overdue(hazard.deadline_in_force, hazard.status, today) and (today - hazard.deadline_in_force).days > n
+
+
+def _verification_waiting(box: Outbox, directory: Directory) -> None:
+    from anquan.hazards.models import RectificationRound
+
+    awaiting = _open_hazards().filter(status=HazardStatus.AWAITING)
+    latest = {}
+    rounds = RectificationRound.objects.filter(hazard__in=awaiting, verdict="pending").values_list("hazard_id", "number", "submitted_by_id")
+    for hazard_id, number, submitter in rounds:
+        latest[hazard_id] = (number, submitter)
+    for h in awaiting.iterator(chunk_size=BATCH):
+        if h.pk not in latest:
+            continue
+        number, submitter = latest[h.pk]
+        users = directory.verifiers(h) - {submitter}
+        box.add(users, NotificationKind.VERIFICATION_WAITING, f"verify:h{h.pk}:r{number}",
+                f"待验收：{h.number} 第{number}轮整改已提交，请复查验收", h.pk, _url(h.pk))
+
+
+def _listing_deadline(box: Outbox, today, directory: Directory, rules: Rules) -> None:
+    window = today + datetime.timedelta(days=MAX_SOON_DAYS)
+    listings = (ListedSupervision.objects.filter(delisted_at__isnull=True, deadline__gte=today, deadline__lte=window)
+                .exclude(status=ListingStatus.DELISTED).filter(Q(hazard__voided_at__isnull=True))
+                .select_related("hazard", "listing_unit"))
+    for listing in listings.iterator(chunk_size=BATCH):
+        unit = listing.listing_unit
+        days = rules.get("notify.deadline_soon_days", unit.pk)
+        if (listing.deadline - today).days > days:
+            continue
+        users = set(directory.unit_role.get((unit.pk, "anweiban"), set()))
+        box.add(users, NotificationKind.LISTING_DEADLINE, f"listing_deadline:l{listing.pk}:d{listing.deadline}",
+                f"督办期限将至：{listing.document_no}（{listing.deadline:%Y-%m-%d}）{listing.hazard.number}",
+                listing.hazard_id, _url(listing.hazard_id))

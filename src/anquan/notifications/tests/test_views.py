@@ -1,0 +1,58 @@
+"""The inbox page: only one's own notifications, marking read, opening one, and the bell's count in the navbar."""
+import pytest
+from django.test import Client
+
+from anquan.core.tests.factories import make_tree, make_user
+from anquan.notifications.models import Notification, NotificationKind
+from anquan.notifications.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    tree = make_tree()
+    me = make_user("street_staff", unit=tree.street_a)
+    other = make_user("street_staff", unit=tree.street_b)
+    notify([me], NotificationKind.OVERDUE, "overdue:h1", "隐患已逾期：YH-MINE", url="/hazards/1/")
+    notify([me], NotificationKind.SENT_BACK, "sent_back:h2", "整改被退回：YH-SECOND", url="https://evil.example/")
+    notify([other], NotificationKind.OVERDUE, "overdue:h9", "隐患已逾期：YH-OTHERS")
+    client = Client()
+    client.force_login(me)
+    return me, other, client
+
+
+def test_the_inbox_shows_only_my_notifications_and_the_bell_counts_them(setup):
+    _me, _, client = setup
+    page = client.get("/notifications/").content.decode()
+    assert "YH-MINE" in page and "YH-SECOND" in page and "YH-OTHERS" not in page
+    home = client.get("/").content.decode()
+    assert 'id="nav-bell"' in home and "2条未读" in home
+
+
+def test_opening_marks_read_and_stays_on_this_site(setup):
+    me, other, client = setup
+    mine = Notification.objects.get(user=me, kind=NotificationKind.OVERDUE)
+    response = client.post(f"/notifications/{mine.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == "/hazards/1/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    outside = Notification.objects.get(user=me, kind=NotificationKind.SENT_BACK)
+    assert client.post(f"/notifications/{outside.pk}/open/")["Location"] == "/notifications/"
+    others = Notification.objects.get(user=other)
+    assert client.post(f"/notifications/{others.pk}/open/").status_code == 404
+    assert Notification.objects.get(pk=others.pk).read_at is None
+
+
+def test_mark_all_read(setup):
+    me, other, client = setup
+    assert client.post("/notifications/read/").status_code == 302
+    assert not Notification.objects.filter(user=me, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=other, read_at__isnull=True).exists()
+    page = client.get("/notifications/").content.decode()
+    assert "没有未读消息" in page and "条未读" not in page
+    assert "YH-MINE" in client.get("/notifications/?show=all").content.decode()
+
+
+def test_the_inbox_needs_sign_in():
+    assert Client().get("/notifications/").status_code == 302
