@@ -2,6 +2,8 @@
 #
 #   make demo        set up everything, load the demo city, serve on 127.0.0.1:$(PORT)
 #   make test        every test (browser tests included); fails when none is collected
+#   make bench       the benchmark on PostgreSQL (SCALE=district|province), see docs/performance.md
+#   make serve-prod  gunicorn + a Celery worker + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
 #
 # Set-up steps are stamped: pip reruns only when requirements/lock.txt changes, npm only
 # when package.json / package-lock.json change, the vendored assets only when those did.
@@ -15,6 +17,8 @@ WORKERS ?= auto
 PYTEST_ARGS ?=
 # `make serve DEMO=0` serves without demo mode (demo passwords then refused).
 DEMO ?= 1
+# `make bench SCALE=province` for the province-size dataset (default: one district).
+SCALE ?= district
 
 PY := $(VENV)/bin/python
 PIP_STAMP := $(VENV)/.anquan-lock-installed
@@ -30,14 +34,16 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: demo serve test test-fast lint setup migrate clean help
+.PHONY: demo serve serve-prod test test-fast lint setup migrate clean help bench
 
 help:
 	@echo "make demo       set up, migrate, load the demo city, serve on 127.0.0.1:$(PORT) (ANQUAN_DEMO=1)"
 	@echo "make serve      set up, migrate and serve without loading demo data (DEMO=0 for no demo mode)"
+	@echo "make serve-prod gunicorn + Celery worker + beat; needs DATABASE_URL=postgres://… REDIS_URL=redis://… (docs/deploy.md)"
 	@echo "make test       every test, browser tests included (WORKERS=$(WORKERS), PYTEST_ARGS=...)"
 	@echo "make test-fast  tests not marked browser or slow"
 	@echo "make lint       ruff check"
+	@echo "make bench      benchmark on PostgreSQL: dataset, gunicorn, scenarios → var/bench/results.json (SCALE=$(SCALE))"
 	@echo "make clean      remove the SQLite database var/anquan.sqlite3*"
 
 demo: setup migrate
@@ -48,11 +54,28 @@ demo: setup migrate
 serve: setup migrate
 	ANQUAN_DEMO=$(DEMO) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The production processes on one machine, in the foreground (systemd units: docs/deploy.md).
+serve-prod: setup
+	@test -n "$$DATABASE_URL" && test -n "$$REDIS_URL" || { \
+		echo "make serve-prod needs DATABASE_URL=postgres://user:password@host:5432/anquan and REDIS_URL=redis://host:6379/0" >&2; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} VENV=$(VENV) scripts/serve_prod.sh
+
 test: setup
 	$(call run_pytest,-n $(WORKERS) $(PYTEST_ARGS))
 
 test-fast: setup
 	$(call run_pytest,-n $(WORKERS) -m "not browser and not slow" $(PYTEST_ARGS))
+
+# The benchmark (issue 5; docs/performance.md): builds anquan_bench_$(SCALE) on the PostgreSQL of
+# BENCH_DATABASE_URL / DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), runs the scenarios
+# through gunicorn and wrk (installed from Debian when missing), writes var/bench/results.json.
+bench: setup
+	@command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk \
+		|| (apt-get update && apt-get install -y --no-install-recommends wrk) \
+		|| echo "make bench: wrk could not be installed — the throughput scenario will be reported as missing" >&2
+	SCALE=$(SCALE) $(PY) -m bench.run
 
 lint: $(PIP_STAMP)
 	$(PY) -m ruff check .

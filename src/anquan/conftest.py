@@ -31,6 +31,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process():
+    """Background tasks run in the test's own process, even with REDIS_URL set (CI): only the tests
+    that start a real worker (anquan.jobs.tests.worker) switch this off for themselves."""
+    from django.conf import settings
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 @pytest.fixture(autouse=True)
 def _industry_catalogue(request):
     """Re-seed the industry catalogue (a data migration) after a transactional test flushed it."""

@@ -1,7 +1,9 @@
 """One settings module, configured by environment variables (12-factor).
 
 The embedded default (no DATABASE_URL) is SQLite in var/, so `make demo` works on
-a bare machine; production sets DATABASE_URL / REDIS_URL / SECRET_KEY.
+a bare machine; production sets DATABASE_URL / REDIS_URL / SECRET_KEY (docs/deploy.md).
+Without REDIS_URL, background tasks run in-process (CELERY_TASK_ALWAYS_EAGER); with it,
+Redis is the cache, the Celery broker and result store, and tasks run in workers.
 """
 from pathlib import Path
 
@@ -53,10 +55,12 @@ INSTALLED_APPS = [
     "anquan.hazards",
     "anquan.inspections",
     "anquan.notifications",
+    "anquan.jobs",
     "anquan.demo",
 ]
 
 MIDDLEWARE = [
+    "anquan.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,11 +104,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+#: A PostgreSQL streaming replica for heavy reads (exports; dashboards later), used explicitly through
+#: anquan.jobs.services.reporting_db() — never by a router, so writes and read-your-writes stay on default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Fail fast instead of hanging a request (and /readyz) when Redis is unreachable.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -136,6 +150,11 @@ HTTPS = env.bool("ANQUAN_HTTPS", default=False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+#: Addresses of the reverse proxies (nginx) whose X-Forwarded-For is believed (anquan.core.logs); empty: none.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if HTTPS and TRUSTED_PROXIES:
+    # nginx terminates TLS and says so; Django then builds https:// URLs and marks cookies secure.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 #: Sign-in throttling: this many failures for one (username, address) lock the pair.
 LOGIN_MAX_FAILURES = 5
@@ -153,6 +172,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "src" / "anquan" / "static", VAR_DIR / "vendor"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+#: When set (e.g. "/_protected_media"), private files the app has authorised are sent by nginx from that
+#: internal location (X-Accel-Redirect) instead of through a Python worker; see docs/deploy.md.
+MEDIA_X_ACCEL_PREFIX = env("MEDIA_X_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -161,9 +183,77 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# E-mail (the daily digest) through the intranet's SMTP relay; Django's defaults when unset.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+#: The site's address as people reach it (links in e-mails), e.g. https://aq.example.gov.cn
+SITE_URL = env("SITE_URL", default="")
+
+# ---------------------------------------------------------------- background work (Celery)
+# Broker and results: Redis when REDIS_URL is set. Without it every task runs in the calling
+# process (eager), so the embedded demo needs no worker; anquan.celery.enqueue honours this.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+#: The queue tasks are sent to and workers consume (tests use a queue of their own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="anquan")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_RESULT_EXPIRES = 24 * 3600
+# A task is acknowledged after it ran, one at a time per worker process: a crash mid-task leaves it
+# for another worker (every task here is idempotent), and a long export does not hold others back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60
+CELERY_TASK_TIME_LIMIT = 60 * 60
+#: Longer than the longest task, or Redis redelivers a task still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+#: Workers log through LOGGING below (JSON with request ids in production), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+try:
+    from celery.schedules import crontab
+except ImportError:  # pragma: no cover - without Celery there is no beat; the schedule is never read
+    def crontab(**kwargs):
+        return kwargs
+#: Seconds between notification sweeps (idempotent; overdue becomes a fact at midnight, reminders within minutes).
+SWEEP_SECONDS = env.int("ANQUAN_SWEEP_SECONDS", default=10 * 60)
+CELERY_BEAT_SCHEDULE = {
+    "notification-sweep": {
+        "task": "anquan.notifications.tasks.sweep_notifications",
+        "schedule": float(SWEEP_SECONDS),
+        # A sweep still queued when the next is due is dropped, so a stopped worker does not find a backlog.
+        "options": {"expires": SWEEP_SECONDS * 0.9},
+    },
+    # Crontab times are in CELERY_TIMEZONE (Asia/Shanghai).
+    "notification-digest": {"task": "anquan.notifications.tasks.send_daily_digest", "schedule": crontab(hour=7, minute=30)},
+    "audit-anchor": {"task": "anquan.jobs.tasks.anchor_audit", "schedule": crontab(hour=0, minute=5)},
+    "export-requeue": {"task": "anquan.jobs.tasks.requeue_exports", "schedule": 600.0, "options": {"expires": 540}},
+}
+
+# ---------------------------------------------------------------- logging
+# LOG_FORMAT=json (production): one JSON object per line with the request id; the default is plain text.
+# LOG_LEVEL=INFO adds one line per request (logger anquan.request) and the workers' task lines.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "anquan.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "anquan.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

@@ -1,9 +1,10 @@
-"""Pages every user sees, and the health check (no login)."""
+"""Pages every user sees, and the health probes (no login): /healthz alive, /readyz ready to serve."""
 from django.urls import path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -1,4 +1,4 @@
-"""Pages every user sees (home, health check) and the small helpers all page views share.
+"""Pages every user sees (home) and the small helpers all page views share.
 
 Page views are plain functions decorated with ``login_required``; they read through
 selectors and write through services, and turn the services' domain errors into
@@ -13,16 +13,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 __all__ = [
     "apply_errors",
     "bootstrapify",
-    "healthz",
     "home",
     "login_required",
     "paginate",
@@ -103,12 +100,6 @@ def query_without(request, *names: str) -> str:
 
 
 # ---------------------------------------------------------------- pages
-
-
-@require_GET
-def healthz(request):
-    """Liveness probe for load balancers: no login, no database."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def _business_summary(user) -> dict:

@@ -5,8 +5,9 @@ status, progress) lives in the cache under ``anquan:import:<uuid>`` *and* in a J
 beside the upload, so another worker process (or a restarted one) still finds it.
 
 ``run_import_validation(import_id)`` and ``run_import_apply(import_id, only_good)`` do the
-work and report progress; today ``start`` runs them in-process (inline for small files,
-otherwise in a background thread); a Celery task can call the same two functions later.
+work and report progress; ``start`` runs them inline for small files, otherwise in a Celery
+worker when a broker is configured (``anquan.jobs.tasks.run_import``; the worker must see the
+same MEDIA_ROOT), or in a background thread in the embedded demo.
 
 Statuses: ``validating`` → ``ready`` (preview stored) → ``importing`` → ``done``;
 ``failed`` when the file cannot be read.
@@ -239,9 +240,17 @@ def _in_thread(func, *args) -> None:
 
 
 def start(func, import_id: str, *args, inline: bool) -> None:
-    """Run ``func(import_id, *args)`` now (small files) or in a background thread (large ones)."""
+    """Run ``func(import_id, *args)`` now (small files), in a Celery worker (large ones, with a broker),
+    or in a background thread (large ones in the embedded demo, where tasks would run in-process anyway)."""
     if inline:
         func(import_id, *args)
+    elif not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        from django.db import transaction
+
+        from anquan.celery import enqueue
+        from anquan.jobs.tasks import run_import
+
+        transaction.on_commit(lambda: enqueue(run_import, func.__name__, import_id, *args))
     else:
         threading.Thread(target=_in_thread, args=(func, import_id, *args), daemon=True, name=f"import-{import_id}").start()
 

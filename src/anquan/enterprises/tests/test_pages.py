@@ -38,7 +38,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
 
 def test_healthz_needs_no_login(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.content == b"ok"
+    assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
 def test_out_of_scope_enterprises_answer_404(tree, street_user, client_for):
