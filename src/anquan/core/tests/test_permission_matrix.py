@@ -128,9 +128,10 @@ UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻�
 # Hazards. Read from domain.md: the 安委办 does everything below in its territory but does not rectify,
 # downgrade (the regulator's call) or apply to resume (the enterprise's); only the listing level reviews
 # and delists its own listing (so 市安委办 may not sign off a 区 listing). A street records, rectifies
-# on behalf (code's reading, see notes), and oversees what its unit found; a grid worker records and
+# only places without an enterprise (企业主体责任), and oversees what its unit found; a grid worker records and
 # follows up (edits the 五落实); an enterprise rectifies its hazards, verifies only its own self-found
-# 一般 ones and applies to resume; a department oversees what it found or what was reported to it, and
+# 一般 ones and applies to resume; a department oversees what it found or what was reported to it (public reports, an enterprise's
+# self-found 重大 hazards; its self-found 一般 ones the enterprise closes itself), and
 # only the hazard's responsible department downgrades; an inspector records, controls and judges 重大;
 # a leader only views. Lower case = permitted, refused by the state (a 一般 hazard cannot be listed
 # or downgraded).
@@ -138,12 +139,12 @@ HAZARDS = {              # H_A (网格甲, 网格员发现)  H_B (街道乙发�
     "shi_anweiban":   ("VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHL"),
     "anweiban":       ("VUPKDGJMCHlQZ", "VUPKDGJMCHlQZ", "",              "VUPKDGJMCHlQZ", "VUPKDGJMCHLQZ"),
     "linqu_anweiban": ("",              "",              "VUPKDGJMCHlQZ", "",              ""),
-    "jiedao_a":       ("VUSTPKEDOGJCH", "",              "",              "VUSTEOJC",      "VUSTEOJC"),
-    "jiedao_b":       ("",              "VUSTPKEDOGJCH", "",              "",              ""),
+    "jiedao_a":       ("VUPKDGJCH",     "",              "",              "VUJC",          "VUJC"),
+    "jiedao_b":       ("",              "VUPKDGJCH",     "",              "",              ""),
     "lingdao":        ("V",             "",              "",              "V",             "V"),
     "wangge_a":       ("VU",            "",              "",              "VU",            "VU"),
     "qiye_a":         ("VUSTEOA",       "",              "",              "VUSTPKEOA",     "VUSTEOA"),
-    "zhujian":        ("VUJCw",         "",              "",              "VUPKDGJCHw",    "VUPKDGJCHW"),
+    "zhujian":        ("VUJCw",         "",              "",              "VUJCw",         "VUPKDGJCHW"),
     "zhifa_a":        ("",              "VJC",           "",              "",              ""),
     "zhifa_b":        ("",              "VJC",           "",              "",              ""),
     "zhuanjia":       ("",              "",              "",              "",              ""),

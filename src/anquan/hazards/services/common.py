@@ -75,15 +75,38 @@ def may_oversee(assignment, hazard: Hazard) -> str | None:
     if kind == ScopeKind.DEPARTMENT:
         if hazard.finder_department_id == assignment.department_id:
             return None
-        reported = hazard.finder_department_id is None and hazard.finder_unit_id is None
+        # Reported to it: public/media reports, and an enterprise's self-found 重大 hazard (its own
+        # 一般 ones the enterprise closes itself, with a second person).
+        reported = hazard.source in (HazardSource.PUBLIC, HazardSource.MEDIA) or (
+            hazard.source == HazardSource.SELF and hazard.level == HazardLevel.MAJOR
+        )
         if reported and hazard.department_id == assignment.department_id:
             return None
         return "只能验收本部门发现或报告本部门的隐患"
     return "无权验收"
 
 
+def may_rectify(assignment, hazard: Hazard) -> str | None:
+    """Why this assignment may *not* rectify (None when it may): an enterprise rectifies its own
+    hazards (主体责任); a street rectifies only at places without an enterprise (出租房、公共场所…)."""
+    if assignment.scope_kind == ScopeKind.ENTERPRISE:
+        return None if hazard.enterprise_id == assignment.enterprise_id else "只能整改本企业的隐患"
+    if hazard.enterprise_id:
+        return "企业的隐患由企业负责整改"
+    return None
+
+
+def authorize_rectifier(actor, hazard: Hazard, action: str):
+    """The one assignment that permits ``action`` on the hazard *and* is its rectifier."""
+    return _authorize_with(actor, hazard, action, may_rectify)
+
+
 def authorize_oversight(actor, hazard: Hazard, action: str):
     """The one assignment that permits ``action`` on the hazard *and* passes the who-found-it rule."""
+    return _authorize_with(actor, hazard, action, may_oversee)
+
+
+def _authorize_with(actor, hazard: Hazard, action: str, rule):
     authorize(actor, hazard, "view")
     from anquan.accounts.scope import active_assignments
 
@@ -93,7 +116,7 @@ def authorize_oversight(actor, hazard: Hazard, action: str):
             continue
         if not Hazard.objects.filter(Hazard.objects.assignment_q(assignment), pk=hazard.pk).exists():
             continue
-        reason = may_oversee(assignment, hazard)
+        reason = rule(assignment, hazard)
         if reason is None:
             return assignment
         reasons.append(reason)

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
-from anquan.core.services import authorize, bump_version
+from anquan.core.services import bump_version
 
 from ..choices import OPEN_FOR_RECTIFIER, ExtensionStatus
 from ..models import DeadlineExtension, Hazard, OverdueExplanation
-from .common import audit, authorize_oversight, require_live, require_reason
+from .common import audit, authorize_oversight, authorize_rectifier, require_live, require_reason
 
 
 def _today():
@@ -25,7 +25,7 @@ def _today():
 @transaction.atomic
 def extension_request(*, actor, hazard: Hazard, new_deadline: datetime.date, reason: str) -> DeadlineExtension:
     """延期申请: only before the deadline in force has passed, to a later date, one pending at a time."""
-    assignment = authorize(actor, hazard, "request_extension")
+    assignment = authorize_rectifier(actor, hazard, "hazard.request_extension")
     require_live(hazard)
     reason = require_reason(reason, what="延期理由")
     if hazard.status not in OPEN_FOR_RECTIFIER:
@@ -78,7 +78,7 @@ def overdue_explain(*, actor, hazard: Hazard, text: str) -> OverdueExplanation:
     """逾期书面说明 to the 安委办: only for a hazard that is overdue today."""
     from anquan.rules.deadlines import is_overdue
 
-    assignment = authorize(actor, hazard, "explain_overdue")
+    assignment = authorize_rectifier(actor, hazard, "hazard.explain_overdue")
     require_live(hazard)
     text = require_reason(text, "text", "说明内容")
     if not is_overdue(hazard.deadline_in_force, hazard.status, _today()):

@@ -9,11 +9,20 @@ from django.utils import timezone
 
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
-from anquan.core.services import authorize, bump_version
+from anquan.core.services import bump_version
 
 from ..choices import HazardStatus, PhotoKind, Verdict
 from ..models import Hazard, RectificationRound
-from .common import audit, authorize_oversight, next_status, require_live, require_plan, require_reason, save_photos
+from .common import (
+    audit,
+    authorize_oversight,
+    authorize_rectifier,
+    next_status,
+    require_live,
+    require_plan,
+    require_reason,
+    save_photos,
+)
 
 
 def _today():
@@ -25,7 +34,7 @@ def _today():
 @transaction.atomic
 def hazard_start(*, actor, hazard: Hazard, version) -> Hazard:
     """待整改 → 整改中 (a 重大 hazard needs its report and 治理方案 first)."""
-    assignment = authorize(actor, hazard, "rectify")
+    assignment = authorize_rectifier(actor, hazard, "hazard.rectify")
     require_live(hazard)
     target = next_status(hazard, "start")
     require_plan(hazard)
@@ -40,7 +49,7 @@ def hazard_start(*, actor, hazard: Hazard, version) -> Hazard:
 @transaction.atomic
 def hazard_submit(*, actor, hazard: Hazard, version, measures_taken: str, after_photos=()) -> RectificationRound:
     """Submit a rectification round for verification; each round keeps its own evidence."""
-    assignment = authorize(actor, hazard, "rectify")
+    assignment = authorize_rectifier(actor, hazard, "hazard.rectify")
     require_live(hazard)
     target = next_status(hazard, "submit")
     require_plan(hazard)

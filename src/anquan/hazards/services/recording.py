@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anquan.accounts.models import Person
@@ -15,6 +16,7 @@ from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version, safe_id
 from anquan.enterprises.models import Site
+from anquan.orgs.models import Department, OrgUnit
 
 from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
 from ..models import ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory, RectificationRound
@@ -86,16 +88,29 @@ def _category(pk):
     return category
 
 
-def _responsible(data) -> Person | None:
+def people_for(actor, site):
+    """People who may be named on a hazard at ``site``: the site's enterprise's people, and people of
+    the units and departments ``actor`` can see (never an arbitrary person id from elsewhere)."""
+    q = Q(unit__in=OrgUnit.objects.visible_to(actor)) | Q(department__in=Department.objects.visible_to(actor))
+    if site.enterprise_id:
+        q |= Q(enterprise_id=site.enterprise_id)
+    return Person.objects.filter(q, voided_at__isnull=True)
+
+
+def _responsible(data, actor, site) -> Person | None:
+    """The named responsible person (五落实·责任), picked by id within reach, or found/created by name and phone."""
     if data.get("responsible_person"):
-        person = Person.objects.filter(pk=safe_id(data["responsible_person"]) or 0).first()
+        person = people_for(actor, site).filter(pk=safe_id(data["responsible_person"]) or 0).first()
         if person is None:
-            raise Invalid({"responsible_person": ["所选责任人不存在"]})
+            raise Invalid({"responsible_person": ["所选责任人不存在或不在您的管辖范围内"]})
         return person
-    name = (data.get("responsible_name") or "").strip()
-    if name:
-        return Person.objects.create(name=name, phone=(data.get("responsible_phone") or "").strip())
-    return None
+    name = (data.get("responsible_name") or "").strip()[:50]
+    if not name:
+        return None
+    phone = (data.get("responsible_phone") or "").strip()[:30]
+    anchor = {"enterprise_id": site.enterprise_id} if site.enterprise_id else {"unit_id": site.grid_id}
+    person, _ = Person.objects.get_or_create(name=name, phone=phone, voided_at__isnull=True, **anchor)
+    return person
 
 
 @transaction.atomic
@@ -128,7 +143,7 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=())
         finder_unit=assignment.unit if assignment.scope_kind == ScopeKind.TERRITORY else None,
         finder_department=assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None,
         finder_enterprise=assignment.enterprise if assignment.scope_kind == ScopeKind.ENTERPRISE else None,
-        level=level, criterion=criterion, immediate=clean["immediate"], responsible_person=_responsible(data),
+        level=level, criterion=criterion, immediate=clean["immediate"], responsible_person=_responsible(data, actor, site),
         measures=clean["measures"], funds=clean["funds"], deadline=deadline, deadline_in_force=deadline,
         contingency_plan=clean["contingency_plan"], **place,
         **{f: clean.get(f, "") or "" for f in DESCRIPTIVE[6:]},
@@ -139,7 +154,11 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=())
     hazard.number = f"YH{found_on:%Y}{hazard.pk:08d}"
     hazard.save(update_fields=["number"])
     if found_by:
-        hazard.found_by.set(Person.objects.filter(pk__in=[i for i in map(safe_id, found_by) if i]))
+        ids = [i for i in map(safe_id, found_by) if i]
+        people = list(people_for(actor, site).filter(pk__in=ids))
+        if len(people) != len(set(ids)):
+            raise Invalid({"found_by": ["所选发现人不存在或不在您的管辖范围内"]})
+        hazard.found_by.set(people)
     elif actor.person_id:
         hazard.found_by.set([actor.person_id])
     save_photos(actor, hazard, photos, PhotoKind.FINDING)
@@ -176,6 +195,10 @@ def hazard_update(*, actor, hazard: Hazard, version, data: dict) -> Hazard:
     forbidden = sorted(set(data) & {"deadline", "deadline_in_force", "level", "site", "enterprise", "grid", "department", "status"})
     if forbidden:
         raise Invalid({f: ["该字段只能通过专门的流程变更（延期、定级、移交）"] for f in forbidden})
+    if assignment.scope_kind == ScopeKind.ENTERPRISE and hazard.finder_enterprise_id != assignment.enterprise_id:
+        foreign = sorted(set(data) & {"category", "description", "location"})
+        if foreign:
+            raise Invalid({f: ["该隐患由检查单位发现，企业只能填写五落实和治理方案"] for f in foreign})
     before = snapshot(hazard)
     for field in DESCRIPTIVE:
         if field not in data:
@@ -191,7 +214,7 @@ def hazard_update(*, actor, hazard: Hazard, version, data: dict) -> Hazard:
                 raise Invalid({"description": ["隐患描述不能为空"]})
             setattr(hazard, field, value[:10000])
     if "responsible_person" in data or "responsible_name" in data:
-        hazard.responsible_person = _responsible(data)
+        hazard.responsible_person = _responsible(data, actor, hazard.site)
     bump_version(hazard, version)
     hazard.save()
     audit(actor, assignment, hazard, "update", before)

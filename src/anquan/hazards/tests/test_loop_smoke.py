@@ -68,11 +68,19 @@ def test_the_loop_closes_only_after_verification_by_another_person(world):
 
 
 def test_the_submitter_never_verifies(world):
-    hazard = record(world)
+    rental = make_site(world["tree"].grid_a, name="出租房")  # no enterprise: the street rectifies itself
+    hazard = services.hazard_record(actor=world["grid"], data={"site": rental.pk, "description": "电动车室内充电",
+                                                               "source": "grid", "deadline": "2030-01-01"})
     street = world["street"]
     services.hazard_submit(actor=street, hazard=hazard, version=hazard.version, measures_taken="街道代为整改", after_photos=[png()])
     with pytest.raises(Forbidden):
         services.hazard_verify(actor=street, hazard=hazard, version=hazard.version, passed=True)
+
+
+def test_a_street_does_not_rectify_an_enterprise_hazard(world):
+    hazard = record(world)
+    with pytest.raises(Forbidden, match="企业的隐患由企业负责整改"):
+        services.hazard_submit(actor=world["street"], hazard=hazard, version=hazard.version, measures_taken="代为整改", after_photos=[png()])
 
 
 def test_bad_photo_is_refused_by_content(world):

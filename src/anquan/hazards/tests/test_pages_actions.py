@@ -71,7 +71,10 @@ def test_start_submit_verify_through_the_pages(world, hazard):
         assert again.status_code == 409 and "已销号" in text(again)
 
 
-def test_the_submitter_is_not_offered_verification(world, hazard):
+def test_the_submitter_is_not_offered_verification(world):
+    """At a place without an enterprise the street rectifies itself — and then may not verify its own round."""
+    with at(DAY, 9):
+        hazard = world.record(site=make_site(world.tree.grid_a, name="甲街道出租房"), deadline="2026-03-20")
     with at(DAY, 10):
         post(world, world.street, hazard, "submit/", {"measures_taken": "街道代为整改"}, after_photos=[upload()])
         page = text(world.client(world.street).get(f"/hazards/{hazard.pk}/"))
@@ -226,7 +229,15 @@ def test_out_of_scope_actions_answer_404(world, hazard):
         assert post(world, world.street, hazard, f"extension/{ext.pk}/decide/", {"approve": "1"}).status_code == 404
 
 
-def test_escalation_and_own_extension_refusals(world, hazard):
+def test_street_rectifies_only_places_without_an_enterprise(world, hazard):
+    with at(DAY, 10):
+        refused = post(world, world.street, hazard, "submit/", {"measures_taken": "街道代为整改"}, after_photos=[upload()])
+        assert refused.status_code == 403
+
+
+def test_escalation_and_own_extension_refusals(world):
+    with at(DAY, 9):
+        hazard = world.record(site=make_site(world.tree.grid_a, name="甲街道公共场所"), deadline="2026-03-20")
     with at(DAY, 10):
         empty = post(world, world.street, hazard, "escalate/", {"text": "  "})
         assert empty.status_code == 422 and "请填写提请研究的事由" in text(empty)
@@ -239,6 +250,6 @@ def test_escalation_and_own_extension_refusals(world, hazard):
         assert post(world, world.anweiban, hazard, f"extension/{ext.pk}/decide/", {"approve": "0", "reason": "理由不充分"}).status_code == 302
         decided = post(world, world.anweiban, hazard, f"extension/{ext.pk}/decide/", {"approve": "1"})
         assert decided.status_code == 409 and "该延期申请已经审批" in text(decided)
-        services.hazard_submit(actor=world.firm_user, hazard=hazard, version=hazard.version, measures_taken="已改", after_photos=[png()])
+        services.hazard_submit(actor=world.street, hazard=hazard, version=hazard.version, measures_taken="已改", after_photos=[png()])
         closed = post(world, world.street, hazard, "escalate/", {"text": "需要研究"})
         assert closed.status_code == 409 and "无需提请研究" in text(closed)
