@@ -18,7 +18,12 @@ def navigation(request):
             ("hazards", "隐患排查治理", "/hazards/"),
             ("inspections", "检查记录", "/inspections/"),
         ]
+    if any(a.permits("hazard.verify") or a.permits("hazard.export") for a in assignments if a.scope_kind != "enterprise"):
+        items.append(("lookback", "倒查", "/lookback/"))
+    if any(a.permits("enterprise.export") or a.permits("hazard.export") for a in assignments):
+        items.append(("exports", "我的导出", "/jobs/"))
     items.append(("orgunits", "行政区划", "/org-units/"))
     if any(a.permits("audit.view") for a in assignments):
         items.append(("audit", "审计日志", "/audit/"))
+    items.append(("rules", "规则与日历", "/rules/"))
     return {"nav_items": items, "current_assignments": assignments}
