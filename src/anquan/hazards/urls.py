@@ -1,12 +1,14 @@
 """Hazard pages (隐患排查治理): the three lists, record, detail with one POST URL per action, import."""
 from django.urls import path
 
-from . import views, views_actions, views_detail, views_import, views_record
+from . import views, views_actions, views_detail, views_import, views_record, views_stats
 
 app_name = "hazards"
 
 urlpatterns = [
     path("", views.hazard_list, name="list"),
+    path("stats/", views_stats.stats, name="stats"),
+    path("report/", views_stats.enterprise_report, name="report"),
     path("export/<str:kind>.xlsx", views.hazard_export, name="export"),
     path("new/", views_record.hazard_record, name="record"),
     path("new/sites/", views_record.site_search, name="site_search"),

@@ -13,9 +13,9 @@ the invariants after every step:
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 import io
 import zoneinfo
+from collections import Counter
 
 import pytest
 import time_machine
@@ -36,7 +36,7 @@ from anquan.rules.deadlines import is_overdue, overdue_q
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 START = datetime.datetime(2026, 11, 20, 23, 30, tzinfo=SHANGHAI)  # late evening: UTC is still the same day - 8h
-PLAN = {"report_situation": "现状", "report_harm": "危害分析", **{f: "已落实" for f in PLAN_FIELDS}}
+PLAN = {"report_situation": "现状", "report_harm": "危害分析", **dict.fromkeys(PLAN_FIELDS, "已落实")}
 
 
 def png() -> bytes:

@@ -11,14 +11,14 @@
       var data = JSON.parse(source.textContent);
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       var kind = el.dataset.chart;
-      var option;
+      var option, unit = el.dataset.unit || "家";
       if (kind === "pie") {
         option = {
-          tooltip: { trigger: "item", formatter: "{b}：{c} 家（{d}%）" },
+          tooltip: { trigger: "item", formatter: "{b}：{c} " + unit + "（{d}%）" },
           legend: { show: el.dataset.legend !== "off", bottom: 0, type: "scroll" },
           series: [{
             type: "pie", radius: ["40%", "68%"], center: ["50%", el.dataset.legend === "off" ? "50%" : "45%"], avoidLabelOverlap: true,
-            label: { formatter: function (p) { return p.name.charAt(0) + " " + p.value; } },
+            label: { formatter: function (p) { return (el.dataset.label === "full" ? p.name : p.name.charAt(0)) + " " + p.value; } },
             data: data.map(function (d) { return { name: d.name, value: d.value, itemStyle: d.color ? { color: d.color } : undefined }; })
           }]
         };
