@@ -24,6 +24,18 @@ NOTHING = Q(pk__in=[])
 EVERYTHING = Q(pk__isnull=False)
 
 
+def _granted_ids(assignment, model_key: str) -> list[int]:
+    """Ids of the objects of one model explicitly granted to an assignment now (cached on it for the request)."""
+    from anquan.accounts.models import Grant
+
+    cache = assignment.__dict__.setdefault("_granted", {})
+    if model_key not in cache:
+        cache[model_key] = list(
+            Grant.objects.active().filter(assignment=assignment, model_key=model_key).values_list("object_id", flat=True)
+        )
+    return cache[model_key]
+
+
 class ScopedQuerySet(models.QuerySet):
     #: The model's key in action names: ``"enterprise"`` → actions ``enterprise.update`` …
     scope_model_key = ""
@@ -42,11 +54,12 @@ class ScopedQuerySet(models.QuerySet):
         return f"{self.scope_model_key}.{action}"
 
     def assignment_q(self, assignment) -> Q:
-        from anquan.accounts.models import Grant
-
         q = self.scope_q(assignment)
-        granted = Grant.objects.active().filter(assignment=assignment, model_key=self.scope_model_key)
-        q = q | Q(pk__in=granted.values("object_id"))
+        granted = _granted_ids(assignment, self.scope_model_key)
+        if granted:
+            # A literal id list, not a subquery: OR-ed with a subquery the planner gives up the
+            # territory-path index and scans the whole table (measured: 300 ms at province size).
+            q = q | Q(pk__in=granted)
         hidden = self.concealed_q(assignment)
         if hidden is not None:
             q &= ~hidden
