@@ -114,7 +114,9 @@ def enterprise_name(ctx: Context, primary: str, street: OrgUnit, community: OrgU
             else:
                 zihao = names.zihao(rng)
             name = f"{region}{zihao}{word}{_suffix(rng, primary)}"
-        if attempt > 50:
+        if attempt > 70:  # only at benchmark size (20,000 firms a district): number the branch
+            name = f"{name}（{names.short(street.name)}第{attempt - 70}分部）"
+        elif attempt > 50:
             name = f"{name}（{names.short(street.name)}）"
         if name not in ctx.taken:
             ctx.taken.add(name)
