@@ -4,7 +4,7 @@
     BENCH_REUSE=1             keep the database of a previous run (skip the build)
     BENCH_SAMPLES=300         timed samples per scenario (after BENCH_WARMUP=20 warm-up requests)
     BENCH_WORKERS=4           gunicorn sync workers
-    BENCH_REPLAY=100          captured requests per scenario replayed through psycopg for sql_p50_ms
+    BENCH_REPLAY=50           captured requests per scenario replayed through psycopg for sql_p50_ms
     BENCH_THROUGHPUT_SECONDS=60
 
 Writes var/bench/results.json (and results-<scale>.json, so the other scale's run can be
@@ -109,7 +109,7 @@ class Bench:
         reqs = [captured[s] for s, _ in run["timed"] if s in captured]
         # The floor is a median: every k-th captured request is replayed (BENCH_REPLAY of them), which
         # estimates it as well as all 300 would, in a third of the time.
-        step = max(1, len(reqs) // env_int("BENCH_REPLAY", 100))
+        step = max(1, len(reqs) // env_int("BENCH_REPLAY", 50))
         replayed = sqlcapture.replay(self.dsn, reqs[::step]) if reqs else []
         counts = [sum(1 for st in r["statements"] if not _is_savepoint(st["sql"])) for r in reqs]
         rows = [x for x in run["rows"] if x is not None]
