@@ -123,6 +123,11 @@ class Hazard(BusinessRecord):
             models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
             models.Index(fields=["site", "found_on"], name="hazard_site_found"),
             models.Index(fields=["district", "found_on"], name="hazard_district_found"),
+            # The open hazards (~6%) by territory: every "open, overdue first" list of any scope reads
+            # this small index instead of the whole table (docs/performance.md, finding 1).
+            models.Index(fields=["grid_path", "deadline_in_force"], name="hazard_open_path",
+                         opclasses=["varchar_pattern_ops", "date_ops"],
+                         condition=Q(voided_at__isnull=True) & ~Q(status="closed")),
         ]
 
     def __str__(self):
