@@ -227,7 +227,13 @@ def inspection_record_visit(*, actor, site: Site, performed_at: datetime.datetim
         raise Forbidden()
     if not isinstance(performed_at, datetime.datetime) or performed_at.tzinfo is None:
         raise Invalid({"performed_at": ["请填写检查时间"]})
-    people = list(Person.objects.filter(pk__in=[safe_id(p) or 0 for p in inspectors]))
+    from anquan.hazards.services.recording import people_for
+
+    ids = {safe_id(p) or 0 for p in inspectors}
+    reach = people_for(actor, site) | Person.objects.filter(pk=actor.person_id or 0)
+    people = list(reach.filter(pk__in=ids).distinct())
+    if len(people) != len(ids):
+        raise Invalid({"inspectors": ["所选检查人员不存在或不在您的管辖范围内"]})
     if not people and actor.person_id:
         people = [actor.person]
     chosen = list(HazardCategory.objects.filter(pk__in=[safe_id(c) or 0 for c in categories], active=True))

@@ -124,6 +124,13 @@ def test_recording_a_visit_is_audited_and_scoped(world):
         inspection_record_visit(actor=leader, site=w["site"], performed_at=timezone.now())
 
 
+def test_inspectors_must_be_people_within_reach(world):
+    w = world
+    stranger = make_user("street_staff", unit=w["tree"].other_street).person  # a person of 邻区
+    with pytest.raises(Invalid):
+        inspection_record_visit(actor=w["inspector"], site=w["site"], performed_at=timezone.now(), inspectors=[stranger.pk])
+
+
 def test_api_and_page(world, django_assert_max_num_queries):
     w = world
     found(w, w["grid"], moment(4, 1), "2101", text="砂轮机防护罩缺失")
