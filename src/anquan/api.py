@@ -7,8 +7,12 @@ from anquan.core.api_support import install_error_handlers
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
 from anquan.hazards.lookback_api import router as lookback_router
+from anquan.documents.api import router as documents_router
 from anquan.inspections.api import router as inspections_router
+from anquan.inspections.checklist_api import router as checklists_router
+from anquan.inspections.plan_api import router as plans_router
 from anquan.orgs.api import router as orgs_router
+from anquan.supervision.api import router as supervision_router
 
 
 class ChineseJSON(JSONRenderer):
@@ -29,5 +33,9 @@ api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", enterprises_router)
 api.add_router("", inspections_router)
+api.add_router("", checklists_router)
+api.add_router("", plans_router)
+api.add_router("", supervision_router)
+api.add_router("", documents_router)
 api.add_router("", hazards_router)
 api.add_router("", lookback_router)

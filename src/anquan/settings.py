@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "anquan.enterprises",
     "anquan.hazards",
     "anquan.inspections",
+    "anquan.documents",
+    "anquan.supervision",
     "anquan.notifications",
     "anquan.jobs",
     "anquan.demo",

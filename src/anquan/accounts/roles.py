@@ -58,6 +58,18 @@ HAZARD_OVERSEE = {
     "hazard.judge_major", "hazard.export", "hazard.import",
 }
 
+# Inspections and supervision (检查与督查). Being a named inspector of the task is checked in
+# inspections.services on top of "inspection.perform".
+CHECKLIST_MANAGE = "checklist.manage"
+PLAN = {"inspection.plan"}
+DRAW = "inspection.draw"
+PERFORM = "inspection.perform"
+DOCUMENT_ISSUE = "document.issue"
+SUPERVISION_MANAGE = "supervision.manage"
+SUPERVISION_CHECK = "supervision.check"
+SUPERVISION_RESPOND = "supervision.respond"
+ACCOUNTABILITY = "accountability.record"
+
 
 @dataclass(frozen=True)
 class Role:
@@ -84,23 +96,26 @@ ROLES: dict[str, Role] = {
     for r in [
         _role(RoleCode.ANWEIBAN, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT,
               "enterprise.void", "enterprise.change_regulators", "audit.view_object",
-              HAZARD_FIND, HAZARD_OVERSEE, "hazard.list", "hazard.delist", "hazard.review_listing", "hazard.transfer"),
+              HAZARD_FIND, HAZARD_OVERSEE, "hazard.list", "hazard.delist", "hazard.review_listing", "hazard.transfer",
+              CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE, SUPERVISION_MANAGE, SUPERVISION_CHECK,
+              ACCOUNTABILITY),
         _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object",
-              HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE),
-        _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND),
+              HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE, PLAN, PERFORM, DOCUMENT_ISSUE, SUPERVISION_RESPOND),
+        _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND, PERFORM),
         _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object",
-              HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade"),
+              HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade", CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE,
+              SUPERVISION_RESPOND, ACCOUNTABILITY),
         _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW, "hazard.record", "hazard.control",
-              "hazard.judge_major"),
-        _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major"),
-        _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW, "hazard.record"),
+              "hazard.judge_major", PERFORM, DOCUMENT_ISSUE),
+        _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major", PERFORM),
+        _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW, "hazard.record", PERFORM, SUPERVISION_CHECK),
         _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export"),
         _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume"),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
         _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume"),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
         _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
-              "department.update", "accounts.manage", "rules.manage"),
+              "department.update", "accounts.manage", "rules.manage", CHECKLIST_MANAGE),
         _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
         _role(RoleCode.AUDITOR, ScopeKind.SYSTEM, "", VIEW, "audit.view", "audit.verify"),
     ]

@@ -16,8 +16,19 @@ def navigation(request):
             ("enterprises", "企业档案", "/enterprises/"),
             ("sites", "场所", "/sites/"),
             ("hazards", "隐患排查治理", "/hazards/"),
-            ("inspections", "检查记录", "/inspections/"),
+            ("inspections", "检查任务", "/inspections/"),
         ]
+    if any(a.permits("inspection.plan") for a in assignments):
+        items.append(("plans", "检查计划", "/inspection-plans/"))
+    if any(a.permits("checklist.manage") for a in assignments):
+        items.append(("checklists", "检查表", "/checklists/"))
+    if any(a.permits("inspection.plan") for a in assignments if a.scope_kind != "enterprise"):
+        items.append(("coverage", "排查覆盖", "/coverage/"))
+    if any(a.permits("supervision.check") or a.permits("supervision.respond") or a.permits("accountability.record")
+           for a in assignments):
+        items.append(("supervision", "督查问责", "/supervision/"))
+    if any(a.permits("document.issue") for a in assignments):
+        items.append(("documents", "公文", "/documents/"))
     if any(a.permits("hazard.verify") or a.permits("hazard.export") for a in assignments if a.scope_kind != "enterprise"):
         items.append(("lookback", "倒查", "/lookback/"))
     if any(a.permits("enterprise.export") or a.permits("hazard.export") for a in assignments):

@@ -32,7 +32,7 @@ from anquan.audit.services import record, snapshot
 from anquan.core.errors import Forbidden, Invalid, NotFound
 from anquan.core.services import safe_id
 from anquan.enterprises.models import Enterprise, Site
-from anquan.inspections.models import Inspection, InspectionKind
+from anquan.inspections.models import Inspection, InspectionKind, InspectionStatus
 from anquan.rules.calendar import SHANGHAI, local_date
 
 from .models import Hazard, HazardCategory
@@ -240,7 +240,7 @@ def inspection_record_visit(*, actor, site: Site, performed_at: datetime.datetim
     inspection = Inspection.objects.create(
         site=site, kind=KIND_OF_SCOPE.get(assignment.scope_kind, InspectionKind.TERRITORIAL),
         department=assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None,
-        planned_on=local_date(performed_at), performed_at=performed_at, summary=(summary or "").strip()[:10000],
+        planned_on=local_date(performed_at), performed_at=performed_at, status=InspectionStatus.PERFORMED, summary=(summary or "").strip()[:10000],
         recorded_by=actor, recorded_role=assignment.role,
     )
     inspection.inspectors.set(people)

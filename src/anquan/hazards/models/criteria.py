@@ -31,6 +31,8 @@ class Checklist(models.Model):
     basis = models.CharField(_("依据文件"), max_length=300, blank=True)
     effective_from = models.DateField(_("施行日期"), null=True, blank=True)
     owner_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发布层级"))
+    #: A department's own template (usable within its territory); null for a unit's or the system's.
+    owner_department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发布部门"))
     status = models.CharField(_("状态"), max_length=10, choices=ChecklistStatus.choices, default=ChecklistStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
@@ -54,6 +56,8 @@ class ChecklistItem(models.Model):
     how_to_check = models.TextField(_("检查方法"), blank=True)
     category = models.ForeignKey("hazards.HazardCategory", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("隐患类别"))
     suggested_level = models.CharField(_("不符合时的隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    #: Where a 不符合 answer to this inspection item is a 重大事故隐患: the criterion of the industry's 判定标准.
+    major_criterion = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("对应重大隐患判定条款"))
     sort = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:

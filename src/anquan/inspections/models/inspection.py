@@ -1,5 +1,9 @@
-"""Inspections (检查). The foundation holds only the planned visit and its concealment rule;
-checklists, answers and signatures come with the inspections issue.
+"""The inspection visit (检查任务): one site, one visit, one or more departments' parts (联合检查).
+
+A visit is planned (from a plan or by hand), performed on a phone item by item, and
+completed with signatures; from then on its record (time, place, content, problems,
+handling, signatures — 安全生产法 第六十八条) never changes. An unannounced visit
+(暗访 / 四不两直) stays hidden from the enterprise and its territory chain until performed.
 """
 from __future__ import annotations
 
@@ -49,9 +53,29 @@ class InspectionQuerySet(ScopedQuerySet):
         return Q(unannounced=True, performed_at__isnull=True)
 
 
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("待检查")
+    IN_PROGRESS = "in_progress", _("检查中")
+    PERFORMED = "performed", _("已完成")
+
+
 class Inspection(BusinessRecord):
     """A planned or performed inspection visit of one site."""
 
+    plan = models.ForeignKey("inspections.InspectionPlan", models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("所属计划"))
+    status = models.CharField(_("状态"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED)
+    #: 执法检查: at least two inspectors holding a 执法证 (行政处罚法 第四十二条).
+    enforcement = models.BooleanField(_("执法检查"), default=False)
+    organiser_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("组织单位"))
+    due_on = models.DateField(_("应完成日期"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始检查时间"), null=True, blank=True)
+    place = models.CharField(_("检查地点"), max_length=255, blank=True)
+    handling = models.TextField(_("处理情况"), blank=True)
+    representative_name = models.CharField(_("企业（场所）代表"), max_length=50, blank=True)
+    representative_post = models.CharField(_("代表职务"), max_length=50, blank=True)
+    representative_refused = models.BooleanField(_("代表拒绝签字"), default=False)
+    refusal_note = models.CharField(_("拒签情况说明"), max_length=500, blank=True)
+    completed_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("完成人"))
     site = models.ForeignKey("enterprises.Site", models.PROTECT, related_name="inspections", verbose_name=_("场所"))
     kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
     department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name=_("组织部门"))
@@ -73,9 +97,30 @@ class Inspection(BusinessRecord):
         ordering = ["-planned_on", "id"]
         verbose_name = _("检查")
         verbose_name_plural = _("检查")
+        indexes = [models.Index(fields=["site", "performed_at"]), models.Index(fields=["plan", "status"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.site} · {self.planned_on}"
 
     def audit_district_id(self):
         return self.site.grid.district_id
+
+
+class InspectionPart(models.Model):
+    """One department's (or unit's) checklist within a visit: in a 联合检查 each department owns its part
+    and the hazards its 不符合 answers raise."""
+
+    inspection = models.ForeignKey(Inspection, models.PROTECT, related_name="parts", verbose_name=_("检查"))
+    checklist = models.ForeignKey("hazards.Checklist", models.PROTECT, related_name="+", verbose_name=_("检查表"))
+    department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("负责部门"))
+    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("负责单位"))
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["inspection", "sort", "id"]
+        verbose_name = _("检查分项")
+        verbose_name_plural = _("检查分项")
+        constraints = [models.UniqueConstraint(fields=["inspection", "checklist"], name="inspection_part_checklist")]
+
+    def __str__(self):
+        return f"{self.inspection_id} · {self.checklist}"

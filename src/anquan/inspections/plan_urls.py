@@ -1,0 +1,3 @@
+"""Pages of this area (filled in by the inspections issue)."""
+app_name = "plans"
+urlpatterns: list = []
