@@ -34,7 +34,7 @@ from anquan.hazards.models import Hazard, ListedSupervision
 from anquan.orgs.models import OrgUnit
 from anquan.rules import values
 from anquan.rules.calendar import today as shanghai_today
-from anquan.rules.deadlines import OPEN_STATUSES, is_overdue, overdue_q
+from anquan.rules.deadlines import OPEN_STATUSES, overdue_beyond, overdue_q
 
 from .models import Notification, NotificationKind
 
@@ -187,10 +187,10 @@ def _overdue(box: Outbox, today, directory: Directory, rules: Rules) -> None:
 
 
 def escalates(hazard: Hazard, today: datetime.date, rules: Rules | None = None) -> bool:
-    """Overdue by more than N calendar days (``overdue.escalate_to_anweiban_days``, a window, not a 民法典 period)."""
+    """Whether the sweep escalates this hazard today: ``rules.deadlines.overdue_beyond`` with the district's N."""
     rules = rules or Rules()
     n = rules.get("overdue.escalate_to_anweiban_days", hazard.district_id)
-    return is_overdue(hazard.deadline_in_force, hazard.status, today) and (today - hazard.deadline_in_force).days > n
+    return overdue_beyond(hazard.deadline_in_force, hazard.status, today, n)
 
 
 def _verification_waiting(box: Outbox, directory: Directory) -> None:

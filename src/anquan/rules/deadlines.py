@@ -35,6 +35,18 @@ def overdue_q(today: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}deadline_in_force__lt": today, f"{prefix}status__in": OPEN_STATUSES})
 
 
+def overdue_beyond(deadline_in_force: datetime.date, status: str, today: datetime.date, days: int) -> bool:
+    """Overdue by more than ``days`` calendar days (a window counted from the deadline, not a 民法典 period):
+    the rule behind escalating an overdue hazard to the 安委办 (``overdue.escalate_to_anweiban_days``)."""
+    return is_overdue(deadline_in_force, status, today) and (today - deadline_in_force).days > days
+
+
+def overdue_beyond_q(today: datetime.date, days: int, prefix: str = "") -> Q:
+    """``overdue_beyond`` as a filter, so dashboards count escalated hazards exactly as the sweep escalates them."""
+    return Q(**{f"{prefix}deadline_in_force__lt": today - datetime.timedelta(days=days),
+                f"{prefix}status__in": OPEN_STATUSES})
+
+
 def due_soon_q(today: datetime.date, days: int, prefix: str = "") -> Q:
     """Open and due within ``days`` calendar days from today, deadline day included (not yet overdue)."""
     return Q(**{

@@ -15,6 +15,8 @@ from anquan.rules.deadlines import (
     due_soon_q,
     is_overdue,
     listing_review_due,
+    overdue_beyond,
+    overdue_beyond_q,
     overdue_q,
     quarter_report_due,
     verification_due,
@@ -75,6 +77,26 @@ class TestQueryFilters:
     def test_overdue_q_matches_is_overdue(self, deadline, today, status):
         row = {"deadline_in_force": deadline, "status": status}
         assert overdue_q(today).check(row) == is_overdue(deadline, status, today)
+
+    @settings(derandomize=True, max_examples=120, deadline=None)
+    @given(
+        deadline=st.dates(min_value=datetime.date(2026, 1, 1), max_value=datetime.date(2027, 12, 31)),
+        today=st.dates(min_value=datetime.date(2026, 1, 1), max_value=datetime.date(2027, 12, 31)),
+        status=st.sampled_from(STATUSES),
+        days=st.integers(min_value=0, max_value=60),
+    )
+    def test_overdue_beyond_q_matches_overdue_beyond(self, deadline, today, status, days):
+        row = {"deadline_in_force": deadline, "status": status}
+        assert overdue_beyond_q(today, days).check(row) == overdue_beyond(deadline, status, today, days)
+
+    @pytest.mark.parametrize(("today", "expected"), [
+        ("2026-11-22", False),  # deadline day
+        ("2026-11-29", False),  # overdue by exactly 7 days: not "more than 7"
+        ("2026-11-30", True),   # by 8 days
+    ])
+    def test_overdue_beyond_boundary(self, today, expected):
+        assert overdue_beyond(d("2026-11-22"), "rectifying", d(today), 7) is expected
+        assert not overdue_beyond(d("2026-11-22"), "awaiting_verification", d(today), 7)
 
     @pytest.mark.parametrize(("deadline", "status", "expected"), [
         ("2026-11-21", "pending", False),  # overdue, not "due soon"
