@@ -114,8 +114,13 @@ def _responsible(data, actor, site) -> Person | None:
 
 
 @transaction.atomic
-def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=()) -> Hazard:
-    """Record a hazard at a site from any source; 立查立改 closes it at once with the after-photo."""
+def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(), inspection=None,
+                  finder_department=None) -> Hazard:
+    """Record a hazard at a site from any source; 立查立改 closes it at once with the after-photo.
+
+    ``inspection`` and ``finder_department`` are for the inspections app (a 不符合 answer becomes a
+    hazard when its visit is completed): the hazard is linked to the visit, and in a 联合检查 the
+    department owning the part is the finder, whichever inspector completed the visit."""
     if not any(a.permits("hazard.record") for a in active_assignments(actor)):
         raise Forbidden()
     sites = Site.objects.visible_to(actor, "hazard.record")
@@ -141,7 +146,8 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=())
         description=clean["description"], location=clean["location"], source=clean["source"],
         found_at=clean["found_at"], found_on=found_on, recorded_by=actor, recorded_role=assignment.role,
         finder_unit=assignment.unit if assignment.scope_kind == ScopeKind.TERRITORY else None,
-        finder_department=assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None,
+        finder_department=finder_department or (assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None),
+        inspection=inspection,
         finder_enterprise=assignment.enterprise if assignment.scope_kind == ScopeKind.ENTERPRISE else None,
         level=level, criterion=criterion, immediate=clean["immediate"], responsible_person=_responsible(data, actor, site),
         measures=clean["measures"], funds=clean["funds"], deadline=deadline, deadline_in_force=deadline,
