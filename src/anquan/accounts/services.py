@@ -7,12 +7,15 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ApiToken, LoginFailure
 
 GENERIC_FAILURE = "用户名或密码错误"
 LOCKED = "登录失败次数过多，该账号在此地址已被暂时锁定，请30分钟后再试"
+#: ``ApiToken.last_used_at`` is precise to this interval (one write a minute per token at most).
+TOKEN_TOUCH_INTERVAL = datetime.timedelta(seconds=60)
 
 
 class SignInRefused(Exception):
@@ -71,7 +74,12 @@ def token_user(raw: str):
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - TOKEN_TOUCH_INTERVAL:
+        # At most one write a minute per token, not one per request: a list read should not write.
+        # The condition is repeated in the UPDATE so that concurrent requests write it once.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_TOUCH_INTERVAL)).update(last_used_at=now)
     token.user._api_token_id = token.pk
     return token.user
 
