@@ -40,7 +40,9 @@ class InspectionQuerySet(ScopedQuerySet):
         sites = Site.objects.filter(Site.objects.scope_q(assignment), pk=OuterRef("site_id"))
         q = Q(Exists(sites))
         if assignment.scope_kind == ScopeKind.DEPARTMENT:
-            q |= Q(department_id=assignment.department_id)
+            # Its own visits, and a 联合检查 in which it owns a part (even of a site it does not regulate).
+            parts = InspectionPart.objects.filter(inspection=OuterRef("pk"), department_id=assignment.department_id)
+            q |= Q(department_id=assignment.department_id) | Q(Exists(parts))
         return q
 
     def concealed_q(self, assignment) -> Q | None:

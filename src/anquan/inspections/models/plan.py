@@ -51,6 +51,9 @@ class InspectionPlan(BusinessRecord):
     risk_colours = models.JSONField(_("风险等级"), default=list, blank=True)
     checklists = models.ManyToManyField("hazards.Checklist", blank=True, related_name="+", verbose_name=_("检查表"))
     joint_departments = models.ManyToManyField("orgs.Department", blank=True, related_name="+", verbose_name=_("联合检查部门"))
+    #: 联合检查: which department owns the part of each checklist ({"<checklist id>": department id});
+    #: the task's parts are made from it, so each department sees and owns its own part.
+    part_departments = models.JSONField(_("检查表负责部门"), default=dict, blank=True)
     enforcement = models.BooleanField(_("执法检查"), default=False)
     unannounced = models.BooleanField(_("不发通知（暗访）"), default=False)
     inspectors_per_task = models.PositiveSmallIntegerField(_("每个任务检查人数"), default=2)
@@ -82,6 +85,8 @@ class Draw(models.Model):
     frame = models.JSONField(_("候选对象（场所ID，有序）"))
     pool = models.JSONField(_("检查人员库（人员ID，有序）"))
     result = models.JSONField(_("抽取结果"))
+    #: Persons to avoid per site ({"<site id>": [person ids]}), as used by the draw (needed to recompute it).
+    conflicts = models.JSONField(_("回避关系"), default=dict, blank=True)
     drawn_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("抽取人"))
     drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
 
