@@ -234,3 +234,44 @@ def test_detail_makes_a_constant_number_of_queries(world, django_assert_num_quer
         assert len(client.get(f"/api/v1/hazards/{few.pk}").json()["rounds"]) == 1
     with django_assert_num_queries(DETAIL_QUERIES):
         assert len(client.get(f"/api/v1/hazards/{many.pk}").json()["rounds"]) == 6
+
+
+def test_count_is_capped_and_says_so(world, monkeypatch):
+    from anquan.hazards import selectors
+
+    for i in range(5):
+        record(world, description=f"第{i}处")
+    client = client_for(world["street"])
+    data = client.get("/api/v1/hazards?page_size=2").json()
+    assert (data["count"], data["count_capped"]) == (5, False)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    data = client.get("/api/v1/hazards?page_size=2").json()
+    assert (data["count"], data["count_capped"]) == (5, False)  # exactly the cap is still exact
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    data = client.get("/api/v1/hazards?page_size=2&page=3").json()
+    assert (data["count"], data["count_capped"]) == (3, True)
+    assert len(data["items"]) == 1  # pages past the cap still answer their rows
+
+
+def test_pages_follow_the_list_order_by_a_deferred_join(world):
+    """Overdue first, then deadline in force, then id — page by page exactly the list's order; the
+    page statement sorts ids in a sub-select (never whole rows) and fetches the rows by id."""
+    from anquan.hazards.selectors import hazard_list
+
+    today = timezone.localdate()
+    hazards = [record(world, description=f"第{i}处") for i in range(7)]
+    for i, h in enumerate(hazards):  # deadlines out of id order, three of them passed
+        Hazard.objects.filter(pk=h.pk).update(deadline_in_force=today + datetime.timedelta(days=(i * 5) % 7 - 3))
+    expected = list(hazard_list(world["street"], {}).values_list("pk", flat=True))
+    assert sorted(expected) == sorted(h.pk for h in hazards) and expected != sorted(expected)
+    client = client_for(world["street"])
+    seen = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            data = client.get(f"/api/v1/hazards?page_size=3&page={page}").json()
+        seen += [item["id"] for item in data["items"]]
+        page_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT 3" in q["sql"]]
+        assert len(page_sql) == 1 and "IN (SELECT" in page_sql[0].upper()
+    assert seen == expected
+    overdue = [item["overdue"] for item in client.get("/api/v1/hazards?page_size=7").json()["items"]]
+    assert overdue == sorted(overdue, reverse=True) and sum(overdue) == 3
