@@ -1,0 +1,223 @@
+"""A writer of the Chinese official-document layout (GB/T 9704-2012 党政机关公文格式) with python-docx.
+
+What it lays out: A4 paper; margins 上 37 mm, 下 35 mm, 左 28 mm, 右 26 mm; the 版头 (issuing organ in
+red, 小标宋, large) with the 发文字号 centred under it and the red separator line; the 标题 (2号
+小标宋, centred); 主送机关 (3号 仿宋, flush left, full-width colon); 正文 (3号 仿宋, first line
+indented two characters, line spacing exactly 28 pt ≈ 22 lines a page); 一级/二级标题 (黑体/楷体);
+tables; the 落款 (issuing organ) and 成文日期 (``2026年11月22日``) right-aligned above the date's
+indent; page numbers ``— 1 —`` (4号 宋体) at the foot.
+
+Fonts are the standard's (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) set as East Asian fonts;
+where they are missing (Debian, LibreOffice) the office suite substitutes (Noto CJK).
+"""
+from __future__ import annotations
+
+import datetime
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+XIAOBIAOSONG = "方正小标宋简体"
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONG = "宋体"
+RED = RGBColor(0xE6, 0x00, 0x12)
+
+SIZE_ORGAN = Pt(26)   # 一号: the 发文机关标志 (GB/T 9704 leaves its size to the organ; ≤ 22 mm × 15 mm per char)
+SIZE_TITLE = Pt(22)   # 二号
+SIZE_BODY = Pt(16)    # 三号
+SIZE_PAGE = Pt(14)    # 四号
+SIZE_TABLE = Pt(12)   # 小四 in tables, so they fit the 156 mm type area
+LINE = Pt(28)         # exactly 28 pt
+
+
+def chinese_date(day: datetime.date) -> str:
+    """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2026年1月5日)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _fonts(run, name: str, size, *, bold=False, color=None) -> None:
+    run.font.name = name
+    run.font.size = size
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _spacing(paragraph, *, exact=LINE, before=0, after=0, indent_chars=0, align=None) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = exact
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if indent_chars:
+        fmt.first_line_indent = Pt(16 * indent_chars)
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _red_rule(paragraph) -> None:
+    """The 版头 separator: a red line under the paragraph, the full type-area width."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), "12")  # eighths of a point: 1.5 pt
+    bottom.set(qn("w:space"), "4")
+    bottom.set(qn("w:color"), "E60012")
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def _page_field(paragraph) -> None:
+    """``— PAGE —`` in 4号 宋体."""
+    def text(value):
+        run = paragraph.add_run(value)
+        _fonts(run, SONG, SIZE_PAGE)
+        return run
+
+    text("— ")
+    run = text("")
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(instr)
+    run._r.append(end)
+    text(" —")
+
+
+class OfficialLayout:
+    """One document being written; call the parts in reading order, then ``to_bytes()``."""
+
+    def __init__(self, *, organ: str, number: str, title: str, dated: datetime.date):
+        self.organ, self.number, self.title, self.dated = organ, number, title, dated
+        self.doc = Document()
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(28 - 7)  # page number 7 mm below the type area (一字线 above/below)
+        styles = self.doc.styles["Normal"]
+        styles.font.name = FANGSONG
+        styles.font.size = SIZE_BODY
+        styles.element.get_or_add_rPr()
+        _fonts_style = styles.element.rPr.find(qn("w:rFonts"))
+        if _fonts_style is None:
+            _fonts_style = OxmlElement("w:rFonts")
+            styles.element.rPr.insert(0, _fonts_style)
+        _fonts_style.set(qn("w:eastAsia"), FANGSONG)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _page_field(footer)
+        props = self.doc.core_properties
+        props.title = title
+        props.author = organ
+        props.subject = number
+        stamp = datetime.datetime.combine(dated, datetime.time(9))
+        props.created = props.modified = props.last_printed = stamp
+        self._head()
+
+    # --- 版头 and 主体 ---------------------------------------------------------------------------
+    def _head(self) -> None:
+        organ = self.doc.paragraphs[0] if self.doc.paragraphs else self.doc.add_paragraph()
+        _spacing(organ, exact=Pt(40), before=0, after=24, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _fonts(organ.add_run(self.organ), XIAOBIAOSONG, SIZE_ORGAN, color=RED)
+        number = self.doc.add_paragraph()
+        _spacing(number, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+        _fonts(number.add_run(self.number), FANGSONG, SIZE_BODY)
+        _red_rule(number)
+        self.doc.add_paragraph()  # 空一行
+        title = self.doc.add_paragraph()
+        _spacing(title, exact=Pt(35), align=WD_ALIGN_PARAGRAPH.CENTER)
+        _fonts(title.add_run(self.title), XIAOBIAOSONG, SIZE_TITLE)
+        self.doc.add_paragraph()  # 标题下空一行
+
+    def recipients(self, text: str) -> None:
+        """主送机关, flush left, ending with a full-width colon."""
+        if not text:
+            return
+        para = self.doc.add_paragraph()
+        _spacing(para)
+        _fonts(para.add_run(text.rstrip("：:") + "："), FANGSONG, SIZE_BODY)
+
+    def paragraph(self, text: str, *, lead: str = "") -> None:
+        """A 正文 paragraph; ``lead`` is set in 黑体 before it (e.g. "检查时间：")."""
+        para = self.doc.add_paragraph()
+        _spacing(para, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        if lead:
+            _fonts(para.add_run(lead), HEITI, SIZE_BODY)
+        _fonts(para.add_run(text), FANGSONG, SIZE_BODY)
+
+    def heading(self, text: str, level: int = 1) -> None:
+        """一级标题 (黑体) or 二级标题 (楷体), indented two characters like the 正文."""
+        para = self.doc.add_paragraph()
+        _spacing(para, indent_chars=2)
+        _fonts(para.add_run(text), HEITI if level == 1 else KAITI, SIZE_BODY)
+
+    def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None) -> None:
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, header, strict=True):
+            self._cell(cell, text, bold=True)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                self._cell(cell, str(text))
+        if widths_mm:
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths_mm, strict=True):
+                    cell.width = Mm(width)
+        self.doc.add_paragraph()
+
+    def _cell(self, cell, text: str, *, bold=False) -> None:
+        para = cell.paragraphs[0]
+        _spacing(para, exact=Pt(20), align=WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT)
+        _fonts(para.add_run(text), HEITI if bold else FANGSONG, SIZE_TABLE)
+
+    def image(self, data: bytes, *, width_mm: float = 40, caption: str = "") -> None:
+        para = self.doc.add_paragraph()
+        _spacing(para, exact=None or Pt(28), indent_chars=2)
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if caption:
+            _fonts(para.add_run(caption), FANGSONG, SIZE_BODY)
+        para.add_run().add_picture(io.BytesIO(data), width=Mm(width_mm))
+
+    def closing(self, *, organ: str | None = None) -> None:
+        """落款 and 成文日期: two blank lines under the 正文, right-aligned, the date 4 characters in from the right."""
+        self.doc.add_paragraph()
+        self.doc.add_paragraph()
+        name = self.doc.add_paragraph()
+        _spacing(name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        name.paragraph_format.right_indent = Pt(16 * 2)
+        _fonts(name.add_run(organ or self.organ), FANGSONG, SIZE_BODY)
+        date = self.doc.add_paragraph()
+        _spacing(date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        date.paragraph_format.right_indent = Pt(16 * 4)
+        _fonts(date.add_run(chinese_date(self.dated)), FANGSONG, SIZE_BODY)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+__all__ = ["OfficialLayout", "chinese_date"]

@@ -1,0 +1,177 @@
+"""Official documents (公文): what was issued, under which number, about what.
+
+A document number (文号, e.g. ``示应急责改〔2026〕12号``) is issued per issuing organ, year
+and series (代字 of the kind) from a ``DocumentCounter`` row locked with ``SELECT … FOR
+UPDATE`` in the same transaction as the document row, so numbers have no gaps and no
+repeats even when many people issue at once (a rolled-back issue rolls back its number).
+
+A document is never deleted or re-numbered: a wrong one is voided with a reason and a new
+one issued. It is readable by whoever can see the object it is about (the inspection,
+hazard, listing, or any other scoped record) and by the issuing organ's scope.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from anquan.accounts.roles import ScopeKind
+from anquan.core.models import BusinessRecord
+from anquan.core.scoping import NOTHING, ScopedQuerySet
+
+
+class DocumentKind(models.TextChoices):
+    INSPECTION_RECORD = "inspection_record", _("现场检查记录")
+    RECTIFICATION_ORDER = "rectification_order", _("责令限期整改指令书")
+    RECHECK_OPINION = "recheck_opinion", _("整改复查意见书")
+    LISTING_NOTICE = "listing_notice", _("挂牌督办通知书")
+    CIRCULAR = "circular", _("通报")
+    INTERVIEW = "interview", _("警示约谈通知书")
+
+
+#: The series (代字) of each kind in the 文号: 示应急 + 责改 + 〔2026〕 + 12号.
+SERIES = {
+    DocumentKind.INSPECTION_RECORD: "检记",
+    DocumentKind.RECTIFICATION_ORDER: "责改",
+    DocumentKind.RECHECK_OPINION: "复查",
+    DocumentKind.LISTING_NOTICE: "督办",
+    DocumentKind.CIRCULAR: "通报",
+    DocumentKind.INTERVIEW: "约谈",
+}
+
+
+class DocumentCounter(models.Model):
+    """The last number issued by one organ in one year and series; locked while a number is taken."""
+
+    issuer_key = models.CharField(_("发文机关键"), max_length=40)  # "unit:12" or "department:5"
+    issuer_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文单位"))
+    issuer_department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文部门"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    series = models.CharField(_("代字"), max_length=10)
+    abbreviation = models.CharField(_("机关代字"), max_length=20)
+    last_seq = models.PositiveIntegerField(_("最后序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文序号")
+        verbose_name_plural = _("发文序号")
+        constraints = [models.UniqueConstraint(fields=["issuer_key", "year", "series"], name="document_counter_once")]
+
+    def __str__(self):
+        return f"{self.abbreviation}{self.series}〔{self.year}〕 {self.last_seq}"
+
+
+def about_models() -> list[type[models.Model]]:
+    """Models a document may be about through its explicit links."""
+    from anquan.hazards.models import Hazard, ListedSupervision
+    from anquan.inspections.models import Inspection
+
+    return [Inspection, Hazard, ListedSupervision]
+
+
+class DocumentQuerySet(ScopedQuerySet):
+    scope_model_key = "document"
+
+    def _issuer_q(self, assignment) -> Q:
+        kind = assignment.scope_kind
+        if kind == ScopeKind.TERRITORY:
+            path = assignment.unit.path
+            return Q(issuer_unit__path__startswith=path) | Q(issuer_department__unit__path__startswith=path)
+        if kind == ScopeKind.DEPARTMENT:
+            return Q(issuer_department_id=assignment.department_id)
+        return NOTHING
+
+    def scope_q(self, assignment) -> Q:
+        """The issuer's scope, or the scope of the object the document is about (grants and 暗访 concealment included)."""
+        from anquan.hazards.models import Hazard, ListedSupervision
+        from anquan.inspections.models import Inspection
+
+        q = self._issuer_q(assignment)
+        for field, model in (("inspection", Inspection), ("hazard", Hazard), ("listing", ListedSupervision)):
+            rows = model.objects.filter(model.objects.assignment_q(assignment), pk=OuterRef(f"{field}_id"))
+            q |= Q(Exists(rows))
+        for ct_id in _generic_types(assignment):
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            if model is None or not isinstance(getattr(model, "objects", None) and model.objects.all(), ScopedQuerySet):
+                continue
+            rows = model.objects.filter(model.objects.assignment_q(assignment), pk=OuterRef("about_id"))
+            q |= Q(about_type_id=ct_id) & Q(Exists(rows))
+        return q
+
+    def live(self):
+        return self.filter(voided_at__isnull=True)
+
+
+def _generic_types(assignment) -> list[int]:
+    """Content types used by generic links (few: e.g. the supervision app's findings); cached for the request."""
+    cache = assignment.__dict__.setdefault("_document_types", [])
+    if not cache:
+        cache.append(list(
+            OfficialDocument.objects.filter(about_type__isnull=False).order_by().values_list("about_type_id", flat=True).distinct()
+        ))
+    return cache[0]
+
+
+def document_upload(instance, filename):
+    return f"documents/{instance.year}/{filename}"
+
+
+class OfficialDocument(BusinessRecord):
+    """One issued official document (公文) with its generated .docx (GB/T 9704 layout)."""
+
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices)
+    number = models.CharField(_("文号"), max_length=60, unique=True)
+    counter = models.ForeignKey(DocumentCounter, models.PROTECT, related_name="documents", verbose_name=_("序号"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    issuer_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文单位"))
+    issuer_department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文部门"))
+    issuer_name = models.CharField(_("发文机关"), max_length=120)
+    title = models.CharField(_("标题"), max_length=200)
+    recipients = models.CharField(_("主送"), max_length=300, blank=True)
+    paragraphs = models.JSONField(_("正文"), default=list, blank=True)
+    dated = models.DateField(_("成文日期"))
+    file = models.FileField(_("文件"), upload_to=document_upload)
+    sha256 = models.CharField(max_length=64)
+    # What it is about: one of the explicit links, or a generic one for other apps' records.
+    inspection = models.ForeignKey("inspections.Inspection", models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("检查"))
+    hazard = models.ForeignKey("hazards.Hazard", models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("隐患"))
+    listing = models.ForeignKey("hazards.ListedSupervision", models.PROTECT, null=True, blank=True, related_name="documents", verbose_name=_("挂牌督办"))
+    about_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("签发人"))
+    issued_role = models.CharField(_("签发角色"), max_length=30)
+    issued_at = models.DateTimeField(_("签发时间"))
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("公文")
+        verbose_name_plural = _("公文")
+        constraints = [models.UniqueConstraint(fields=["counter", "seq"], name="document_counter_seq")]
+        indexes = [models.Index(fields=["about_type", "about_id"]), models.Index(fields=["kind", "year"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def audit_district_id(self):
+        unit = self.issuer_department.unit if self.issuer_department_id else self.issuer_unit
+        return unit.district_id if unit else None
+
+    @property
+    def about(self):
+        if self.inspection_id:
+            return self.inspection
+        if self.hazard_id:
+            return self.hazard
+        if self.listing_id:
+            return self.listing
+        if self.about_type_id:
+            return self.about_type.get_object_for_this_type(pk=self.about_id)
+        return None
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.number}{self.get_kind_display()}.docx"
