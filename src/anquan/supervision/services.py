@@ -705,7 +705,7 @@ def circular_create(*, actor, data: dict) -> Circular:
         }
 
     circular, assignment = _recorded(Circular, actor, data, fields, ACCOUNTABILITY)
-    _generate_document(actor, circular)
+    _generate_document(actor, circular, assignment)
     record(actor=actor, assignment=assignment, obj=circular, action="accountability.circular_create", after=snapshot(circular))
     return circular
 
@@ -718,22 +718,22 @@ def documents_available() -> bool:
     return True
 
 
-def _generate_document(actor, circular: Circular) -> None:
-    """The 通报 as an official document (documents.services.issue_document), when that app provides it."""
+def _generate_document(actor, circular: Circular, assignment) -> None:
+    """The 通报 as an official document (documents.services.issue_document), issued in the name of the
+    recording organ: the 安委办's unit, or the department for a department's 通报."""
     if not documents_available():
         return
     from anquan.documents.services import issue_document
 
-    recipients = [r.strip() for r in circular.recipients.replace("，", ",").replace("、", ",").split(",") if r.strip()]
-    if not recipients:
-        recipients = [str(circular.target)]
+    recipients = circular.recipients or str(circular.target)
     paragraphs = [p.strip() for p in circular.content.splitlines() if p.strip()]
     paragraphs += [p.strip() for p in circular.requirements.splitlines() if p.strip()]
-    document = issue_document(
-        actor, kind="circular", issuer_unit=circular.recorder_unit, issuer_department=circular.recorder_department,
-        about=circular, title=circular.title, recipients=recipients, paragraphs=paragraphs)
+    organ = ({"issuer_department": assignment.department} if assignment.scope_kind == ScopeKind.DEPARTMENT
+             else {"issuer_unit": assignment.unit})
+    document = issue_document(actor, kind="circular", about=circular, title=circular.title, recipients=recipients,
+                              paragraphs=paragraphs, **organ)
     circular.document_id = document.pk
-    circular.document_number = str(getattr(document, "number", "") or "")[:60]
+    circular.document_number = document.number[:60]
     circular.save(update_fields=["document_id", "document_number", "updated_at"])
 
 
@@ -747,7 +747,7 @@ def circular_issue_document(*, actor, circular: Circular, version) -> Circular:
         raise Conflict("公文生成功能尚未启用，请稍后再试")
     bump_version(circular, version)
     before = snapshot(circular)
-    _generate_document(actor, circular)
+    _generate_document(actor, circular, assignment)
     record(actor=actor, assignment=assignment, obj=circular, action="accountability.circular_document", before=before,
            after=snapshot(circular))
     return circular
