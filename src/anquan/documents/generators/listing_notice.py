@@ -1,0 +1,43 @@
+"""挂牌督办通知书: a major hazard listed for supervision by a government level, with what the
+enterprise must do until the listing unit strikes it off (摘牌)."""
+from __future__ import annotations
+
+from anquan.core.errors import Conflict
+from anquan.hazards.choices import ListingStatus
+from anquan.hazards.models import ListedSupervision
+
+from ..models import DocumentKind
+from ..services import issue_document
+from .common import date_text, party_of, preferred_issuer, time_text
+
+
+def issue_listing_notice(actor, listing: ListedSupervision, **_):
+    if listing.status == ListingStatus.DELISTED:
+        raise Conflict("该隐患已摘牌，不能再下达挂牌督办通知书")
+    hazard = listing.hazard
+    site = hazard.site
+    paragraphs = [
+        f"经研究，决定对你单位（{site.name}）存在的重大事故隐患“{hazard.description}”（隐患编号：{hazard.number}）"
+        f"实行{listing.get_level_display()}挂牌督办（督办编号：{listing.document_no}），挂牌时间{time_text(listing.listed_at)}。",
+        f"你单位应当于{date_text(listing.deadline)}前完成治理，现提出以下督办要求：",
+        "一、主要负责人对重大事故隐患治理全面负责，按治理方案落实治理的目标和任务、采取的方法和措施、经费和物资、"
+        "负责治理的机构和人员、治理的时限和要求、安全措施和应急预案。",
+        "二、治理期间，排除前或者排除过程中无法保证安全的，应当从危险区域内撤出作业人员，疏散可能危及的其他人员，"
+        "设置警戒标志，暂时停产停业或者停止使用相关设施、设备。",
+        "三、治理完成后，委托具备相应资质的安全评估机构或组织专家对治理情况进行评估；评估确认隐患已消除后，"
+        "向挂牌督办单位提出恢复生产的书面申请。挂牌督办单位自收到申请之日起十日内进行现场审查，审查合格的予以销号摘牌。",
+        f"四、治理进展情况每月书面报告{listing.listing_unit.name}安全生产委员会办公室；逾期未完成治理的，依法从重处理。",
+    ]
+
+    def build(layout):
+        layout.table(
+            ["隐患编号", "隐患描述", "督办层级", "督办期限"],
+            [[hazard.number, hazard.description, listing.get_level_display(), date_text(listing.deadline)]],
+            [32, 74, 22, 28],
+        )
+
+    return issue_document(
+        actor, kind=DocumentKind.LISTING_NOTICE, about=listing, title="重大事故隐患挂牌督办通知书",
+        recipients=party_of(site), paragraphs=paragraphs, build=build,
+        **preferred_issuer(actor, unit=listing.listing_unit),
+    )
