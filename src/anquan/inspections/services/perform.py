@@ -51,8 +51,17 @@ from anquan.hazards.choices import HazardLevel, HazardSource
 from anquan.hazards.models import ChecklistItem
 from anquan.rules import calendar
 
-from ..models import (Answer, AnswerPhoto, AnswerResult, Inspection, InspectionKind, InspectionPart,
-                      InspectionStatus, Signature, SignerKind)
+from ..models import (
+    Answer,
+    AnswerPhoto,
+    AnswerResult,
+    Inspection,
+    InspectionKind,
+    InspectionPart,
+    InspectionStatus,
+    Signature,
+    SignerKind,
+)
 
 S = InspectionStatus
 #: verb → {from status: to status}; anything else is refused with 409.

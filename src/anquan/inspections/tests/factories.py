@@ -45,7 +45,7 @@ def inspection_checklist(items: int = 3, *, name: str = "通用安全检查表�
         criterion = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA,
                                                  checklist__status=ChecklistStatus.PUBLISHED).order_by("pk").first()
     for i in range(items):
-        number, text, basis = ITEMS[i % len(ITEMS)]
+        _, text, basis = ITEMS[i % len(ITEMS)]
         ChecklistItem.objects.create(
             checklist=checklist, number=str(i + 1), text=text, basis=basis, how_to_check="现场查看", sort=i,
             category=category, suggested_level=HazardLevel.GENERAL,
