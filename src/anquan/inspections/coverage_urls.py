@@ -1,3 +1,10 @@
-"""Pages of this area (filled in by the inspections issue)."""
+"""排查覆盖 (coverage) pages."""
+from django.urls import path
+
+from . import views_coverage
+
 app_name = "coverage"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_coverage.coverage, name="index"),
+    path("export.xlsx", views_coverage.coverage_export, name="export"),
+]

@@ -28,6 +28,8 @@ KIND_UNITS: dict[str, str] = {
 
 ORDER_16 = "安全生产事故隐患排查治理暂行规定（原国家安全生产监督管理总局令第16号）"
 WORK_SAFETY_LAW = "中华人民共和国安全生产法（2021年修正）"
+FREQUENCY_SOURCE = ("地方做法：按风险分级分类确定监督检查频次（平台默认红色每月、橙色每季度、黄色每半年、蓝色每年至少一次），"
+                    "非法定频次；以本地年度监督检查计划规定为准，可由管理员按地区调整")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,16 @@ RULES: dict[str, Rule] = _rules(
          ORDER_16 + "第十四条：于下一年1月31日前报送", "month_day", "S"),
     Rule("recheck.sample_percent", 10, "已销号隐患“回头看”抽查比例",
          "地方做法（回头看抽查比例各地自定，平台默认值）", "percent", "L", 0, 100),
+    # Coverage (拉网式排查): how often a site should be inspected by government, per its enterprise's risk colour.
+    # No national rule fixes these; 分级分类监管 plans set them locally. Shortfalls count whole periods only.
+    Rule("inspection.frequency_months.red", 1, "监督检查频次：重大风险（红）场所每几个月至少检查一次",
+         FREQUENCY_SOURCE, "months", "L", 1, 24),
+    Rule("inspection.frequency_months.orange", 3, "监督检查频次：较大风险（橙）场所每几个月至少检查一次",
+         FREQUENCY_SOURCE, "months", "L", 1, 24),
+    Rule("inspection.frequency_months.yellow", 6, "监督检查频次：一般风险（黄）场所每几个月至少检查一次",
+         FREQUENCY_SOURCE, "months", "L", 1, 36),
+    Rule("inspection.frequency_months.blue", 12, "监督检查频次：低风险（蓝）场所每几个月至少检查一次（无所属企业的场所按蓝色计）",
+         FREQUENCY_SOURCE, "months", "L", 1, 60),
 )
 
 
