@@ -91,7 +91,9 @@ def _territory_of(assignment) -> OrgUnit:
 
 def match_sites(scope, territory: OrgUnit, industries=(), colours=()):
     """The organiser's live sites within ``territory`` matching the industries and risk colours (see module doc)."""
-    qs = Site.objects.filter(Site.objects.scope_q(scope), voided_at__isnull=True, grid__path__startswith=territory.path)
+    qs = Site.objects.filter(Site.objects.scope_q(scope), voided_at__isnull=True)
+    if scope.scope_kind != ScopeKind.ENTERPRISE:  # an enterprise inspects all its own sites, wherever they are
+        qs = qs.filter(grid__path__startswith=territory.path)
     qs = qs.exclude(enterprise__status=EnterpriseStatus.CLOSED)
     industry_ids = [i.pk if hasattr(i, "pk") else i for i in industries]
     if industry_ids:
@@ -215,7 +217,7 @@ def clean_plan(assignment, data: dict) -> dict:
     out["joint_departments"] = [depts[pk] for pk in dept_ids if pk in depts]
     part_departments: dict[str, int] = {}
     if kind == InspectionKind.JOINT:
-        if len(out["joint_departments"]) < 2:
+        if len(out["joint_departments"]) < 2 and "joint_departments" not in errors:
             errors["joint_departments"] = ["联合检查至少要有两个部门参加"]
         raw_parts = data.get("part_departments") or {}
         if not isinstance(raw_parts, dict):
