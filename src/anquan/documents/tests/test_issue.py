@@ -138,3 +138,15 @@ def test_void_keeps_the_number_and_needs_the_issuer(tree):
     assert doc.voided_at and doc.void_reason == "主送机关写错"
     assert circular(zhifa).seq == 2
     assert AuditEvent.objects.filter(object_id=doc.pk, model_key="officialdocument", action="document_void").exists()
+
+
+def test_a_failed_issue_rolls_back_its_number(tree):
+    zhifa = make_user("inspector", department=tree.yingji)
+
+    def broken(layout):
+        raise ValueError("layout failed")
+
+    with pytest.raises(ValueError):
+        issue_document(zhifa, kind=DocumentKind.CIRCULAR, title="通报", recipients="", paragraphs=["正文"], build=broken)
+    assert not OfficialDocument.objects.exists()
+    assert circular(zhifa).seq == 1
