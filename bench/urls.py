@@ -34,7 +34,7 @@ def stats_view(request):
     if user is None:
         return JsonResponse({"detail": "请先登录或提供有效的访问令牌"}, status=401)
     params = clean_params(request.GET)
-    qs = filter_hazards(Hazard.objects.visible_to(user), params, user=user)
+    qs = stats.prepare(filter_hazards(Hazard.objects.visible_to(user), params, user=user), params)
     head = stats.headline(qs, params)
     body = {name: {"label": f.label, "value": f.value, "display": f.display} for name, f in head.items()}
     body["by_status"] = _figures(stats.by_status(qs, params))

@@ -105,7 +105,7 @@ def stats(request):
     params = {"found_from": start.isoformat(), "found_to": end.isoformat()}
     if request.GET.get("unit"):
         params["unit"] = str(unit.pk) if unit else str(request.GET["unit"])
-    qs = hazard_list(user, params, today=now).order_by()
+    qs = figures.prepare(hazard_list(user, params, today=now).order_by(), params, now)  # every figure in one scan
     head = figures.headline(qs, params, now)
     levels = figures.by_level(qs, params)
     head["major"] = next(f for f in levels if f.key == HazardLevel.MAJOR)
