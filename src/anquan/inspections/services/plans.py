@@ -144,6 +144,51 @@ def _flag(value) -> bool:
     return bool(value)
 
 
+def _clean_targets(assignment, data: dict, errors: dict):
+    """Territory (within the assignment's own), industries and risk colours of a plan's targets."""
+    own = _territory_of(assignment)
+    territory = own
+    raw_territory = data.get("territory")
+    if raw_territory not in (None, ""):
+        territory = OrgUnit.objects.filter(pk=safe_id(raw_territory) or 0).first()
+        if territory is None or not territory.path.startswith(own.path):
+            errors["territory"] = [f"检查范围只能是{own.name}及其下级区划"]
+            territory = own
+    industries = []
+    raw_ind = data.get("industries") or []
+    if not isinstance(raw_ind, (list, tuple)):
+        raw_ind = [raw_ind]
+    for raw in raw_ind:
+        found = Industry.objects.filter(code=str(raw)[:40]).first() or Industry.objects.filter(pk=safe_id(raw) or 0).first()
+        if found is None:
+            errors["industries"] = ["请选择有效的行业领域"]
+            break
+        industries.append(found)
+    colours = data.get("risk_colours") or []
+    if not isinstance(colours, (list, tuple)) or any(c not in RiskColour.values for c in colours):
+        errors["risk_colours"] = ["风险等级只能是红、橙、黄、蓝"]
+        colours = []
+    return territory, industries, [c for c in RiskColour.values if c in colours]
+
+
+def plan_preview(*, actor, data: dict, plan: InspectionPlan | None = None) -> dict:
+    """How many sites a plan with these targets would reach (before it is saved or issued); a read, not audited."""
+    if plan is not None:
+        scope = organiser_scope(plan)
+        assignment = authorize(actor, plan, PLAN)
+    else:
+        assignment = planning_assignment(actor)
+        scope = assignment
+    if not isinstance(data, dict):
+        raise Invalid("提交的数据格式不正确")
+    errors: dict = {}
+    territory, industries, colours = _clean_targets(assignment, data, errors)
+    if errors:
+        raise Invalid(errors)
+    sites = match_sites(scope, territory, industries, colours)
+    return {"count": sites.count(), "sample": list(sites.order_by("name", "pk").values_list("name", flat=True)[:10])}
+
+
 def clean_plan(assignment, data: dict) -> dict:
     """Validated fields of a plan made under ``assignment``; Invalid with Chinese messages otherwise.
 
@@ -178,30 +223,7 @@ def clean_plan(assignment, data: dict) -> dict:
             errors["period_end"] = ["计划周期不能超过一年"]
     out["period_start"], out["period_end"] = start, end
     own = _territory_of(assignment)
-    territory = own
-    raw_territory = data.get("territory")
-    if raw_territory not in (None, ""):
-        territory = OrgUnit.objects.filter(pk=safe_id(raw_territory) or 0).first()
-        if territory is None or not territory.path.startswith(own.path):
-            errors["territory"] = [f"检查范围只能是{own.name}及其下级区划"]
-            territory = own
-    out["territory"] = territory
-    industries = []
-    raw_ind = data.get("industries") or []
-    if not isinstance(raw_ind, (list, tuple)):
-        raw_ind = [raw_ind]
-    for raw in raw_ind:
-        found = Industry.objects.filter(code=str(raw)).first() or Industry.objects.filter(pk=safe_id(raw) or 0).first()
-        if found is None:
-            errors["industries"] = ["请选择有效的行业领域"]
-            break
-        industries.append(found)
-    out["industries"] = industries
-    colours = data.get("risk_colours") or []
-    if not isinstance(colours, (list, tuple)) or any(c not in RiskColour.values for c in colours):
-        errors["risk_colours"] = ["风险等级只能是红、橙、黄、蓝"]
-        colours = []
-    out["risk_colours"] = [c for c in RiskColour.values if c in colours]
+    out["territory"], out["industries"], out["risk_colours"] = _clean_targets(assignment, data, errors)
     checklist_ids = _ids(data.get("checklists"), "checklists", "检查表", errors)
     usable = {c.pk: c for c in Checklist.objects.filter(usable_q(assignment), pk__in=checklist_ids)}
     if any(pk not in usable for pk in checklist_ids):
