@@ -1,3 +1,15 @@
-"""Pages of this area (filled in by the inspections issue)."""
+"""Pages of official documents (公文)."""
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.document_list_view, name="list"),
+    path("new/circular/", views.circular_new, name="circular"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/docx/", views.document_docx, name="docx"),
+    path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
+    path("<int:pk>/void/", views.document_void_view, name="void"),
+    path("issue/<str:kind>/<str:about>/<int:pk>/", views.document_issue, name="issue"),
+]
