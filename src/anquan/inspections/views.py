@@ -1,21 +1,83 @@
-"""Inspection pages (read-only in the foundation)."""
+"""Inspection task pages: the list (my open tasks first), the detail (the full record), and the phone
+page on which a task is performed (perform.html + static/inspections/perform.js).
+
+The phone page writes nothing itself: its script keeps every answer, photo and signature in an
+IndexedDB outbox on the device and sends them to the task API (``inspections/api.py``), which calls
+the same services as everything else. Reads are scoped with ``visible_to`` (404 out of scope; an
+unannounced task is invisible to the enterprise and its street/community/grid until performed).
+"""
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.shortcuts import redirect, render
 
 from anquan.core.services import get_visible
+from anquan.hazards.models import Hazard
 
-from .models import Inspection
+from .api import task_detail, tasks_for
+from .models import Answer, Inspection, InspectionKind, InspectionStatus, SignerKind
+from .services import perform
+
+FILTERS = ("status", "kind", "q", "mine")
 
 
 @login_required
 def inspection_list(request):
-    qs = Inspection.objects.visible_to(request.user).select_related("site", "department").order_by("-planned_on", "id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "inspections/list.html", {"page": page})
+    params = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    qs = tasks_for(request.user, {**params, "mine": params["mine"] == "1"})
+    if params["q"]:
+        q = params["q"][:100]
+        qs = qs.filter(Q(site__name__icontains=q) | Q(site__enterprise__name__icontains=q) | Q(site__address__icontains=q))
+    mine = []
+    if request.user.person_id:
+        mine = list(
+            Inspection.objects.visible_to(request.user)
+            .filter(inspectors=request.user.person_id, status__in=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS])
+            .select_related("site__enterprise").order_by("planned_on", "id")[:20]
+        )
+    page = Paginator(qs.select_related("site__enterprise", "department"), 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in params.items() if v})
+    return render(request, "inspections/list.html", {
+        "page": page, "mine": mine, "params": params, "query": query,
+        "statuses": InspectionStatus.choices, "kinds": InspectionKind.choices,
+    })
+
+
+def _record_context(request, inspection):
+    data = task_detail(request.user, inspection)
+    answers = {(a["part_id"], a["item_id"]): a for a in data["answers"]}
+    parts = []
+    for part in data["parts"]:
+        rows = [{"item": item, "answer": answers.get((part["id"], item["id"]))} for item in part["items"]]
+        parts.append({**part, "rows": rows})
+    hazards = Hazard.objects.visible_to(request.user).filter(inspection=inspection).order_by("pk")
+    problems = Answer.objects.filter(part__inspection=inspection, result="nonconform").select_related("item", "hazard")
+    return {
+        "inspection": inspection, "data": data, "parts": parts, "hazards": hazards, "problems": problems,
+        "inspector_signatures": [s for s in data["signatures"] if s["signer_kind"] == SignerKind.INSPECTOR],
+        "representative_signature": next((s for s in data["signatures"] if s["signer_kind"] == SignerKind.REPRESENTATIVE), None),
+        "may_perform": data["may_perform"],
+    }
 
 
 @login_required
 def inspection_detail(request, pk):
-    inspection = get_visible(Inspection.objects.select_related("site__grid", "department"), request.user, pk)
-    return render(request, "inspections/detail.html", {"inspection": inspection})
+    inspection = get_visible(
+        Inspection.objects.select_related("site__grid", "site__enterprise", "department", "completed_by__person"),
+        request.user, pk)
+    return render(request, "inspections/detail.html", _record_context(request, inspection))
+
+
+@login_required
+def inspection_perform(request, pk):
+    """The phone page. Only the task's inspectors reach it (403 for others who see the task)."""
+    inspection = get_visible(Inspection.objects.select_related("site__grid", "site__enterprise", "department"), request.user, pk)
+    if inspection.status == InspectionStatus.PERFORMED:
+        return redirect("inspections:detail", pk=inspection.pk)
+    if not perform.may_perform(request.user, inspection):
+        return render(request, "inspections/not_inspector.html", {"inspection": inspection}, status=403)
+    context = _record_context(request, inspection)
+    context["default_place"] = inspection.site.address or inspection.site.name
+    return render(request, "inspections/perform.html", context)
