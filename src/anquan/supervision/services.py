@@ -286,8 +286,10 @@ def group_update(*, actor, group: SupervisionGroup, version, data: dict) -> Supe
         if group.checks.exists():
             checked_units = set(group.checks.exclude(unit=None).values_list("unit_id", flat=True))
             checked_depts = set(group.checks.exclude(department=None).values_list("department_id", flat=True))
-            if not checked_units <= {s.pk for s in targets[0]} or not checked_depts <= {d.pk for d in targets[1]}:
-                errors.setdefault("streets", []).append("已有督查记录的单位不能从督查范围中移除")
+            if not checked_units <= {s.pk for s in targets[0]}:
+                errors.setdefault("streets", []).append("已有督查记录的街道（乡镇）不能从督查范围中移除")
+            if not checked_depts <= {d.pk for d in targets[1]}:
+                errors.setdefault("departments", []).append("已有督查记录的部门不能从督查范围中移除")
     _raise(errors)
     bump_version(group, version)
     before = snapshot(group)

@@ -27,7 +27,7 @@ def finding_badges(finding):
     html = format_html('<span class="badge {}">{}</span>', STATUS_CLASSES.get(finding.status, "text-bg-secondary"),
                        finding.get_status_display())
     if getattr(finding, "overdue", False):
-        html += format_html(' <span class="badge text-bg-danger">已逾期</span>')
+        html += format_html(" {}", format_html('<span class="badge text-bg-danger">{}</span>', "已逾期"))
     return html
 
 
