@@ -1,3 +1,15 @@
-"""Pages of this area (filled in by the inspections issue)."""
+"""Pages of inspection plans (检查计划) and their random draws (双随机)."""
+from django.urls import path
+
+from . import views_plans as v
+
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.plan_list, name="list"),
+    path("new/", v.plan_create, name="create"),
+    path("<int:pk>/", v.plan_detail, name="detail"),
+    path("<int:pk>/edit/", v.plan_edit, name="edit"),
+    path("<int:pk>/issue/", v.plan_issue, name="issue"),
+    path("<int:pk>/draw/", v.plan_draw, name="draw"),
+    path("draws/<int:pk>/", v.draw_detail, name="draw_detail"),
+]
