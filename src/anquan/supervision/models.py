@@ -279,6 +279,9 @@ class FindingRound(models.Model):
         verbose_name_plural = _("整改报告")
         constraints = [models.UniqueConstraint(fields=["finding", "number"], name="finding_round_number")]
 
+    def __str__(self):
+        return f"{self.finding} · 第{self.number}次报告"
+
 
 # ---------------------------------------------------------------- accountability: interviews and circulars
 

@@ -101,7 +101,7 @@ def test_deadline_counts_from_shanghai_today_at_2330(sworld):
         assert not overdue.filter(finding_overdue_q(services.today())).exists()
         assert "已逾期" not in _finding_page(w, finding)
     with at_shanghai(2026, 3, 21, 0, 30):  # UTC still says 20 March
-        assert datetime.datetime.now(datetime.timezone.utc).date() == datetime.date(2026, 3, 20)
+        assert datetime.datetime.now(datetime.UTC).date() == datetime.date(2026, 3, 20)
         assert overdue.filter(finding_overdue_q(services.today())).exists()
         assert "已逾期" in _finding_page(w, finding)
         listed = _findings_list(w)
