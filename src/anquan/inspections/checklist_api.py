@@ -90,7 +90,7 @@ class ReasonIn(Schema):
 
 def _body(payload) -> dict:
     data = payload.dict()
-    data["items"] = [item for item in data.get("items") or []]
+    data["items"] = list(data.get("items") or [])
     return data
 
 

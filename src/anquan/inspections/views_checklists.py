@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anquan.core.errors import Conflict, Invalid
+from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.hazards.choices import HazardLevel
 from anquan.hazards.models import ChecklistStatus, HazardCategory
 from anquan.orgs.models import Industry
@@ -26,7 +26,7 @@ BLANK_ROWS = 3
 def _may_create(user) -> bool:
     try:
         cl.creating_assignment(user)
-    except Exception:  # Forbidden
+    except Forbidden:
         return False
     return True
 

@@ -249,7 +249,7 @@ def draw_detail(request, pk):
             [r["site"] for r in verification["result"] if r["site"] not in sites]))
     shown = rows(draw.result)
     if verification:
-        for row, check in zip(shown, rows(verification["result"])):
+        for row, check in zip(shown, rows(verification["result"]), strict=False):
             row["check"] = check
     return render(request, "inspections/plans/draw_detail.html", {
         "draw": draw, "plan": draw.plan, "rows": shown, "pool": [people.get(p) for p in draw.pool],

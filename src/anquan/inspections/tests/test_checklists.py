@@ -112,3 +112,30 @@ def test_higher_level_template_is_usable_below_and_drafts_stay_with_their_manage
     with pytest.raises(Invalid) as err:
         plans.plan_create(actor=w["other_zj"], data={"name": "x", "kind": "industry", **pw.PERIOD, "checklists": [district.pk]})
     assert "检查表" in err.value.errors["checklists"][0]
+
+
+def test_seeded_templates_are_published_linked_and_idempotent(w):
+    from anquan.hazards.catalogue_data import seed_catalogue
+    from anquan.hazards.models import Checklist
+    from anquan.inspections.checklist_data import TEMPLATES, seed_checklists
+
+    seed_catalogue()
+    seed_checklists()
+    again = seed_checklists()
+    assert again["items_created"] == 0
+    names = set(Checklist.objects.filter(kind="inspection", owner_unit__isnull=True, status="published")
+                .values_list("name", flat=True))
+    assert {"消防安全检查表（通用）", "城镇燃气用户安全检查表", "建筑施工安全检查表", "工贸企业安全生产检查表（通用）"} <= names
+    for t in TEMPLATES:
+        checklist = Checklist.objects.get(code=t.code, version=1)
+        items = list(checklist.items.select_related("category", "major_criterion__checklist"))
+        assert len(items) == len(t.items) >= 10
+        assert all(i.category is not None and i.basis and i.how_to_check for i in items), t.code
+        for spec, item in zip(t.items, sorted(items, key=lambda i: i.sort), strict=False):
+            if spec.criterion:
+                assert (item.major_criterion.checklist.code, item.major_criterion.number) == spec.criterion
+                assert item.suggested_level == "major"
+    gm = Checklist.objects.get(code="jc_gm")
+    assert gm.items.filter(major_criterion__isnull=False).count() == 7
+    # Usable by everyone below the system level, e.g. a street.
+    assert cl.usable_checklists(w["street"]).filter(code="jc_fire").exists()

@@ -79,7 +79,7 @@ def test_plan_api_draw_verify_issue(w):
     detail = r.json()
     assert detail["status"] == "issued"
     assert sorted(t["site_id"] for t in detail["tasks"]) == sorted(x["site"] for x in draw["result"])
-    for task, drawn in zip(sorted(detail["tasks"], key=lambda t: t["site_id"]), sorted(draw["result"], key=lambda x: x["site"])):
+    for task, drawn in zip(sorted(detail["tasks"], key=lambda t: t["site_id"]), sorted(draw["result"], key=lambda x: x["site"]), strict=False):
         assert task["inspectors"] == drawn["inspectors"]
     assert Inspection.objects.filter(plan_id=plan["id"]).count() == 2
 
