@@ -93,7 +93,7 @@ class Bench:
                 body = {**body, "version": conn.execute("SELECT version FROM hazards_hazard WHERE id = %s", [pk]).fetchone()[0]}
             counted = i >= self.warmup
             sample = f"{name}:{i}" if counted else None
-            status, data, ms = request(port, r.method, r.path, body, self.tokens[r.user], sample)
+            status, data, ms = request(port, r.method, r.path, body, self.tokens[r.user], sample, r.headers)
             if status >= 400:
                 failures += 1
                 if failures <= 3:

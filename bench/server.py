@@ -75,9 +75,9 @@ class Server:
 
 
 def request(port: int, method: str, path: str, body: dict | None = None, token: str | None = None,
-            sample: str | None = None) -> tuple[int, bytes, float]:
+            sample: str | None = None, extra_headers: dict | None = None) -> tuple[int, bytes, float]:
     """(status, body, milliseconds from connecting to the last byte read)."""
-    headers = {"Accept": "application/json", "Host": "127.0.0.1"}
+    headers = {"Accept": "application/json", "Host": "127.0.0.1", **(extra_headers or {})}
     payload = None
     if body is not None:
         payload = json.dumps(body, ensure_ascii=False).encode()

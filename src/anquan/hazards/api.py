@@ -18,9 +18,10 @@ Do not add ``from __future__ import annotations`` here: it breaks ninja's Query 
 
 import datetime
 
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 
 from anquan.core.api_support import AUTH, Id, Pages
 from anquan.core.errors import NotFound
@@ -59,9 +60,12 @@ from .models import Hazard, HazardPhoto, RectificationRound
 
 router = Router(auth=AUTH, tags=["隐患"])
 
+#: The rows the list's columns read (HazardOut), nothing more.
+API_LIST_RELATED = ("site", "enterprise", "grid", "category")
+
 
 def _hazard(request, hazard_id) -> Hazard:
-    return get_visible(Hazard.objects.all(), request.auth, hazard_id)
+    return get_visible(Hazard.objects.select_related(*API_LIST_RELATED), request.auth, hazard_id)
 
 
 def _detail(request, hazard_id) -> Hazard:
@@ -70,6 +74,28 @@ def _detail(request, hazard_id) -> Hazard:
     hazard = get_visible(detail_queryset(), request.auth, hazard_id)
     hazard.history_allowed = Hazard.objects.authorizing_assignment(request.auth, "audit.view_object", hazard.pk) is not None
     return hazard
+
+
+#: ``Prefer: return=minimal`` (RFC 7240) on a write: answer the list item of the hazard in hand.
+MINIMAL_NOTE = ("带请求头“Prefer: return=minimal”时只返回与列表项相同的简要内容（HazardOut：编号、状态、版本号、期限等，"
+                "响应头Preference-Applied: return=minimal），不再重新读取详情；不带时返回完整详情。")
+
+
+def _minimal(request) -> bool:
+    return "return=minimal" in request.headers.get("Prefer", "").replace(" ", "").lower()
+
+
+def _answer(request, hazard: Hazard, status: int = 200):
+    """What a write answers: the full detail (read again, as GET answers it), or — when the client
+    asks with ``Prefer: return=minimal`` — the list item built from the hazard the service just
+    saved, without reading it again (the detail is half the cost of recording one)."""
+    if _minimal(request):
+        body = HazardOut.from_orm(hazard).model_dump()
+        response = JsonResponse(body, status=status, encoder=NinjaJSONEncoder, json_dumps_params={"ensure_ascii": False})
+        response["Preference-Applied"] = "return=minimal"
+        return response
+    detail = _detail(request, hazard.pk)
+    return Status(status, detail) if status != 200 else detail
 
 
 def _child(related, pk):
@@ -85,10 +111,6 @@ def _param(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
-
-
-#: The rows the list's columns read (HazardOut), nothing more.
-API_LIST_RELATED = ("site", "enterprise", "grid", "category")
 
 
 class HazardPages(Pages):
@@ -131,7 +153,8 @@ PHOTO_NOTE = ("照片以Base64字符串放在JSON中（photos：隐患照片；a
               "可带“data:image/jpeg;base64,”前缀；按文件内容校验，只接受JPEG、PNG、WebP，单张不超过15 MB，整个请求不超过20 MB。")
 
 
-@router.post("/hazards", response={201: HazardDetailOut}, summary="登记隐患（照片为Base64字符串）", description=PHOTO_NOTE)
+@router.post("/hazards", response={201: HazardDetailOut}, summary="登记隐患（照片为Base64字符串）",
+             description=PHOTO_NOTE + MINIMAL_NOTE)
 def create_hazard(request, payload: HazardCreateIn):
     data = payload.dict(exclude={"photos", "after_photos", "found_by"})
     hazard = services.hazard_record(
@@ -139,7 +162,7 @@ def create_hazard(request, payload: HazardCreateIn):
         photos=decode_photos(payload.photos, "photos"), after_photos=decode_photos(payload.after_photos, "after_photos"),
         found_by=payload.found_by,
     )
-    return Status(201, _detail(request, hazard.pk))
+    return _answer(request, hazard, 201)
 
 
 @router.patch("/hazards/{hazard_id}", response=HazardDetailOut,
@@ -154,38 +177,44 @@ def update_hazard(request, hazard_id: Id, payload: HazardPatch):
 # ------------------------------------------------------------------ the rectification loop
 
 
-@router.post("/hazards/{hazard_id}/start", response=HazardDetailOut, summary="开始整改（待整改→整改中）")
+@router.post("/hazards/{hazard_id}/start", response=HazardDetailOut, summary="开始整改（待整改→整改中）", description=MINIMAL_NOTE)
 def start(request, hazard_id: Id, payload: VersionIn):
-    services.hazard_start(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version)
-    return _detail(request, hazard_id)
+    hazard = _hazard(request, hazard_id)
+    services.hazard_start(actor=request.auth, hazard=hazard, version=payload.version)
+    return _answer(request, hazard)
 
 
-@router.post("/hazards/{hazard_id}/submit-rectification", response=HazardDetailOut, summary="提交整改（新的一轮，附整改后照片）")
+@router.post("/hazards/{hazard_id}/submit-rectification", response=HazardDetailOut, summary="提交整改（新的一轮，附整改后照片）",
+             description=MINIMAL_NOTE)
 def submit_rectification(request, hazard_id: Id, payload: SubmitIn):
-    services.hazard_submit(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
+    hazard = _hazard(request, hazard_id)
+    services.hazard_submit(actor=request.auth, hazard=hazard, version=payload.version,
                            measures_taken=payload.measures_taken, after_photos=decode_photos(payload.after_photos, "after_photos"))
-    return _detail(request, hazard_id)
+    return _answer(request, hazard)
 
 
-@router.post("/hazards/{hazard_id}/verify", response=HazardDetailOut, summary="复查验收（通过则销号，不通过则退回）")
+@router.post("/hazards/{hazard_id}/verify", response=HazardDetailOut, summary="复查验收（通过则销号，不通过则退回）", description=MINIMAL_NOTE)
 def verify(request, hazard_id: Id, payload: VerifyIn):
-    services.hazard_verify(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
+    hazard = _hazard(request, hazard_id)
+    services.hazard_verify(actor=request.auth, hazard=hazard, version=payload.version,
                            passed=payload.passed, reason=payload.reason, photos=decode_photos(payload.photos, "photos"))
-    return _detail(request, hazard_id)
+    return _answer(request, hazard)
 
 
-@router.post("/hazards/{hazard_id}/send-back", response=HazardDetailOut, summary="退回整改（须填写理由）")
+@router.post("/hazards/{hazard_id}/send-back", response=HazardDetailOut, summary="退回整改（须填写理由）", description=MINIMAL_NOTE)
 def send_back(request, hazard_id: Id, payload: SendBackIn):
-    services.hazard_verify(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
+    hazard = _hazard(request, hazard_id)
+    services.hazard_verify(actor=request.auth, hazard=hazard, version=payload.version,
                            passed=False, reason=payload.reason, photos=decode_photos(payload.photos, "photos"))
-    return _detail(request, hazard_id)
+    return _answer(request, hazard)
 
 
-@router.post("/hazards/{hazard_id}/recheck", response=HazardDetailOut, summary="回头看复查（不通过则重新整改）")
+@router.post("/hazards/{hazard_id}/recheck", response=HazardDetailOut, summary="回头看复查（不通过则重新整改）", description=MINIMAL_NOTE)
 def recheck(request, hazard_id: Id, payload: RecheckIn):
-    services.hazard_recheck(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
+    hazard = _hazard(request, hazard_id)
+    services.hazard_recheck(actor=request.auth, hazard=hazard, version=payload.version,
                             passed=payload.passed, reason=payload.reason, new_deadline=payload.new_deadline)
-    return _detail(request, hazard_id)
+    return _answer(request, hazard)
 
 
 # ------------------------------------------------------------------ deadlines

@@ -275,3 +275,51 @@ def test_pages_follow_the_list_order_by_a_deferred_join(world):
     assert seen == expected
     overdue = [item["overdue"] for item in client.get("/api/v1/hazards?page_size=7").json()["items"]]
     assert overdue == sorted(overdue, reverse=True) and sum(overdue) == 3
+
+
+def test_prefer_return_minimal_answers_the_list_item_without_reading_the_detail(world):
+    client = client_for(world["grid"])
+    body = {"site": world["site"].pk, "description": "消防通道堵塞", "source": "grid",
+            "deadline": (timezone.localdate() + datetime.timedelta(days=7)).isoformat()}
+    full = client.post("/api/v1/hazards", data=json.dumps(body), content_type="application/json")
+    assert full.status_code == 201 and "rounds" in full.json() and "Preference-Applied" not in full
+    with CaptureQueriesContext(connection) as ctx:
+        lean = client.post("/api/v1/hazards", data=json.dumps(body), content_type="application/json",
+                           HTTP_PREFER="return=minimal")
+    assert lean.status_code == 201 and lean["Preference-Applied"] == "return=minimal"
+    data = lean.json()
+    assert "rounds" not in data and "history" not in data
+    listed = next(i for i in client.get("/api/v1/hazards?page_size=50").json()["items"] if i["id"] == data["id"])
+    assert data == listed  # the same representation, value for value, as the list answers it
+    assert not any("rectificationround" in q["sql"] or "audit_auditevent" in q["sql"].split("FROM")[-1][:40]
+                   for q in ctx.captured_queries if q["sql"].startswith("SELECT"))
+    assert len(ctx.captured_queries) < len(_write_queries(client, body))
+
+
+def _write_queries(client, body):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post("/api/v1/hazards", data=json.dumps(body), content_type="application/json").status_code == 201
+    return ctx.captured_queries
+
+
+def test_prefer_return_minimal_on_transitions(world):
+    hazard = record(world)
+    firm, street = client_for(world["firm_user"]), client_for(world["street"])
+    url = f"/api/v1/hazards/{hazard.pk}"
+    minimal = {"HTTP_PREFER": "return=minimal"}
+    response = firm.post(f"{url}/start", data=json.dumps({"version": hazard.version}), content_type="application/json", **minimal)
+    data = response.json()
+    assert response.status_code == 200 and data["status"] == "rectifying" and "rounds" not in data
+    assert data["version"] == Hazard.objects.get(pk=hazard.pk).version
+    response = firm.post(f"{url}/submit-rectification", content_type="application/json", **minimal,
+                         data=json.dumps({"version": data["version"], "measures_taken": "已关闭柜门", "after_photos": [b64(png())]}))
+    data = response.json()
+    assert data["status"] == "awaiting_verification" and data["version"] == Hazard.objects.get(pk=hazard.pk).version
+    response = street.post(f"{url}/verify", data=json.dumps({"version": data["version"], "passed": True}),
+                           content_type="application/json", **minimal)
+    data = response.json()
+    assert response.status_code == 200 and data["status"] == "closed" and data["closed_on"] == timezone.localdate().isoformat()
+    assert data == client_for(world["street"]).get("/api/v1/hazards?status=closed").json()["items"][0]
+    refused = street.post(f"{url}/verify", data=json.dumps({"version": data["version"], "passed": True}),
+                          content_type="application/json", **minimal)
+    assert refused.status_code == 409  # errors are answered as always
