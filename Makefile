@@ -47,7 +47,7 @@ help:
 	@echo "make clean      remove the SQLite database var/anquan.sqlite3*"
 
 demo: setup migrate
-	ANQUAN_DEMO=1 $(PY) manage.py load_demo
+	ANQUAN_DEMO=1 $(PY) manage.py load_demo --inspections
 	@echo "演示账号密码 / demo password: anquan-demo — http://127.0.0.1:$(PORT)/"
 	ANQUAN_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

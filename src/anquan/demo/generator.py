@@ -131,9 +131,10 @@ def _resolve(pinned: dict, streets: int) -> dict:
 
 def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets: int = 12, enterprises: int = 2000,
                cities: int = 1, districts: int = 2, force: bool = False, log=None,
-               hazards_per_enterprise: float = HAZARDS_PER_ENTERPRISE) -> Demo:
+               hazards_per_enterprise: float = HAZARDS_PER_ENTERPRISE, inspections: bool = False) -> Demo:
     """Build the demo city (raises ``DemoAlreadyLoaded`` when 示范市 exists and not ``force``); then a year
-    of hazards in 示范区 and 邻区 (``hazards_per_enterprise`` × their enterprises; 0 for none)."""
+    of hazards in 示范区 and 邻区 (``hazards_per_enterprise`` × their enterprises; 0 for none); then, when
+    ``inspections`` (``load_demo --inspections``, as ``make demo`` runs it), 示范区's inspections (``demo.inspections``)."""
     if streets < 2 or enterprises < len(PINNED) or cities < 1 or districts < 1:
         raise ValueError("示范区至少需要2个街道和3家企业，城市和区县数至少为1")
     if is_loaded():
@@ -164,6 +165,10 @@ def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets:
     _extra_cities(run, province, cities, districts)
     demo = lookup()
     build_hazards(demo, seed=seed, as_of=run.as_of, start=run.start, per_enterprise=hazards_per_enterprise, progress=progress)
+    if inspections:
+        from .inspections import build_inspections
+
+        build_inspections(demo, seed=seed, as_of=run.as_of, progress=progress)
     progress.line(demo.summary())
     return demo
 

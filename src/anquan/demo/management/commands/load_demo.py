@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--enterprises", type=int, default=2000, help="示范区的企业数（默认2000）")
         parser.add_argument("--hazards", type=int, default=None,
                             help="示范区一年的隐患数（默认为企业数的2.5倍，即约5000条；0为不生成；邻区按同一比例）")
+        parser.add_argument("--inspections", action="store_true",
+                            help="另生成示范区一年的检查记录和演示用的检查计划、检查任务（make demo 默认加此项）")
         parser.add_argument("--force", action="store_true", help="已加载时清空数据库后重建（仅演示模式）")
 
     def handle(self, *args, **opts):
@@ -40,7 +42,7 @@ class Command(BaseCommand):
         try:
             build_demo(seed=opts["seed"], as_of=opts["as_of"], streets=opts["streets"], enterprises=opts["enterprises"],
                        cities=opts["cities"], districts=opts["districts"], force=opts["force"], log=self.stdout.write,
-                       hazards_per_enterprise=per_enterprise)
+                       hazards_per_enterprise=per_enterprise, inspections=opts["inspections"])
         except (ValueError, ImproperlyConfigured, DemoAlreadyLoaded) as exc:
             raise CommandError(str(exc)) from exc
         if not settings.DEMO_MODE:

@@ -1,0 +1,496 @@
+"""Demo inspections in 示范区: a year of visits behind the coverage page, and scripted plans and tasks
+played through the inspection services so every new screen has something true to show.
+
+Relative to the as-of date (d), whatever the seed:
+
+- History (bulk, like the enterprises): every visit a hazard of the demo year implies (a hazard found
+  by an industry, territorial, expert or supervision inspection was found on a visit of its site that
+  day, by the people who found it), plus visits drawn per site by risk colour (a red site about
+  monthly, a blue one every other year or so), so coverage shows both coverage and shortfall. These
+  rows carry no answers (like look-back's recorded visits) and are summarised in one ``demo_load``
+  audit event (``demo_inspections``) of the district's chain, as the bulk-loaded enterprises are.
+- Scenes (through the services, on the dates below, so the audit trail and the grants are theirs):
+  ``HANG``  应急管理局's 行业 plan (执法检查, 双随机 with a recorded seed, pool zhifa_a + zhifa_b), issued
+            at d−35; three of its tasks performed (answers, photos, both inspectors' signatures, the
+            representative signing once and refusing once, hazards raised), the others planned;
+  ``SHU``   街道甲's 属地 plan for wangge_a's grid (jiedao_a + wangge_a), one task performed, the rest planned;
+  ``LIAN``  the 安委办's 联合检查 (消防救援大队 + 住建局, one visit, each department owning its part) at
+            qiye_b's site, performed;
+  ``AN``    a planned 暗访 (四不两直) at qiye_a's site for zhifa_a and zhifa_b, made by hand (a task of no plan)
+            — in zhifa_a's list, never in qiye_a's or jiedao_a's until performed.
+
+Checklist templates come from ``inspections.checklist_data`` when it provides them (``seed()``); any
+of 工贸通用 / 消防安全 / 城镇燃气 still missing is published here, by ``admin``, with a few items.
+The scenes run under ``time_machine`` at their dates when it is installed (it is in requirements/lock.txt,
+installed by ``make``); without it they happen at load time.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import random
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from anquan.accounts.models import Person, RoleAssignment
+from anquan.audit.services import record, snapshot
+from anquan.enterprises.models import EnterpriseRegulator, EnterpriseStatus, Site
+from anquan.hazards.choices import HazardSource
+from anquan.hazards.models import Checklist, ChecklistStatus, Hazard
+from anquan.inspections.models import Inspection, InspectionKind, InspectionPart, InspectionPlan, InspectionStatus
+from anquan.orgs.models import Department, OrgUnit, UnitKind
+from anquan.rules.calendar import SHANGHAI
+
+from .bulk import Ids, insert, reset_sequences
+
+#: Visits a year per site, by risk colour (weights of 0, 1, 2 … visits), before the visits hazards imply.
+VISITS_BY_COLOUR = {
+    "red": [(8, 2), (9, 3), (10, 3), (11, 2), (12, 2)],
+    "orange": [(1, 1), (2, 2), (3, 3), (4, 3), (5, 1)],
+    "yellow": [(0, 2), (1, 4), (2, 4), (3, 1)],
+    "blue": [(0, 5), (1, 4), (2, 1)],
+}
+KIND_OF_SOURCE = {HazardSource.INDUSTRY: InspectionKind.INDUSTRY, HazardSource.TERRITORIAL: InspectionKind.TERRITORIAL,
+                  HazardSource.EXPERT: InspectionKind.EXPERT, HazardSource.SUPERVISION: InspectionKind.SUPERVISION}
+SUMMARIES = ["检查未发现明显问题，企业安全管理台账基本齐全", "现场检查发现的问题已当场指出，要求限期整改",
+             "重点检查了动火作业、消防设施和安全培训情况", "对企业主要负责人进行了安全生产约谈提醒",
+             "检查了隐患排查治理台账和整改落实情况"]
+
+# Fallback templates (used only when inspections.checklist_data does not provide them).
+# item: (number, text, basis, how to check, category code)
+FALLBACK_TEMPLATES = {
+    "工贸": ("工贸企业安全生产通用检查表", "industry_trade", "《中华人民共和国安全生产法》《工贸企业重大事故隐患判定标准》", [
+        ("1", "建立健全全员安全生产责任制，主要负责人履行安全生产管理职责", "《安全生产法》第二十一条、第二十二条", "查阅责任制文件及考核记录", "42"),
+        ("2", "从业人员经安全生产教育和培训合格后上岗，特种作业人员持证上岗", "《安全生产法》第二十八条、第三十条", "抽查培训档案和特种作业操作证", "4304"),
+        ("3", "机械设备的传动、转动部位防护装置齐全有效", "GB/T 8196《机械安全 防护装置》", "现场查看设备防护罩、联锁装置", "GM03"),
+        ("4", "有限空间作业执行“先通风、再检测、后作业”，设置警示标识", "《工贸企业有限空间作业安全规定》", "查阅有限空间台账和作业审批记录", "GM01"),
+        ("5", "粉尘爆炸危险场所除尘系统、泄爆、隔爆设施符合要求", "《工贸企业粉尘防爆安全规定》", "现场查看除尘器和清扫记录", "GM02"),
+        ("6", "对承包、承租单位签订安全生产管理协议并统一协调管理", "《安全生产法》第四十九条", "查阅承包承租合同及安全管理协议", "GM05"),
+    ]),
+    "消防": ("消防安全检查表（人员密集场所）", "fire_key", "《中华人民共和国消防法》《机关、团体、企业、事业单位消防安全管理规定》", [
+        ("1", "疏散通道、安全出口畅通，未锁闭、堵塞或占用", "《消防法》第二十八条", "现场查看疏散通道和安全出口", "XF02"),
+        ("2", "火灾自动报警、自动喷水灭火系统保持完好有效", "《消防法》第十六条", "现场测试报警按钮，查看控制室记录", "XF01"),
+        ("3", "灭火器、消火栓配置齐全，在有效期内", "GB 50140《建筑灭火器配置设计规范》", "抽查灭火器压力和检验日期", "XF01"),
+        ("4", "电气线路敷设规范，无私拉乱接；电动自行车未在室内违规停放充电", "《消防法》第二十七条", "现场查看配电线路和充电区域", "XF03"),
+        ("5", "动火作业办理审批手续，落实现场监护", "《机关、团体、企业、事业单位消防安全管理规定》第二十条", "查阅动火审批记录", "XF04"),
+        ("6", "开展每日防火巡查并记录，组织员工消防培训和演练", "《机关、团体、企业、事业单位消防安全管理规定》第二十五条", "查阅巡查和培训演练记录", "XF05"),
+    ]),
+    "燃气": ("城镇燃气用户安全检查表（餐饮及经营场所）", "gas", "《城镇燃气管理条例》《城镇燃气设计规范》", [
+        ("1", "燃气管道及附属设施完好，无锈蚀、私改、包封", "《城镇燃气管理条例》第二十八条", "现场查看管道、阀门和连接软管", "RQ01"),
+        ("2", "使用场所安装可燃气体泄漏报警装置并与紧急切断阀联动", "GB 50028《城镇燃气设计规范》", "现场测试报警装置和切断阀", "RQ02"),
+        ("3", "燃气灶具、连接软管符合标准，软管无老化且长度不超过2米", "GB 50494《城镇燃气技术规范》", "现场检查软管标识和长度", "RQ03"),
+        ("4", "液化石油气钢瓶未在地下、半地下室存放使用，钢瓶有充装标识", "《城镇燃气管理条例》第二十八条", "现场查看钢瓶存放位置和标签", "RQ04"),
+        ("5", "制定燃气安全管理制度，明确专人负责并培训", "《城镇燃气管理条例》第四十一条", "查阅管理制度和培训记录", "43"),
+    ]),
+}
+
+
+@contextmanager
+def at_moment(moment: datetime.datetime):
+    """Run the services as if it were ``moment`` (time_machine, not ticking: the demo is the same every run),
+    or now when it is not installed. Yields ``step(seconds)``, which moves the clock on (a tap takes time)."""
+    try:
+        import time_machine
+    except ImportError:  # pragma: no cover - production installs without the test requirements
+        yield lambda seconds: None
+        return
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield lambda seconds: traveller.shift(datetime.timedelta(seconds=seconds))
+
+
+def _day(d: datetime.date, n: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(d - datetime.timedelta(days=n), datetime.time(hour, minute), tzinfo=SHANGHAI)
+
+
+# ---------------------------------------------------------------- checklist templates
+
+
+def templates(demo, as_of: datetime.date) -> dict[str, Checklist]:
+    """The published 工贸 / 消防 / 燃气 templates, keyed by those words (seeded by checklist_data, else here)."""
+    try:
+        from anquan.inspections import checklist_data
+    except ImportError:
+        checklist_data = None
+    if checklist_data is not None and hasattr(checklist_data, "seed"):
+        checklist_data.seed()
+    published = Checklist.objects.filter(kind="inspection", status=ChecklistStatus.PUBLISHED).order_by("code", "-version")
+    found: dict[str, Checklist] = {}
+    for word in FALLBACK_TEMPLATES:
+        found_one = next((c for c in published if word in c.name), None)
+        if found_one is not None:
+            found[word] = found_one
+    missing = [w for w in FALLBACK_TEMPLATES if w not in found]
+    if missing:
+        from anquan.inspections.services.checklists import checklist_create, checklist_publish
+
+        admin = demo.users["admin"]
+        with at_moment(_day(as_of, 90)):
+            for word in missing:
+                name, industry, basis, items = FALLBACK_TEMPLATES[word]
+                draft = checklist_create(actor=admin, data={"name": name, "industry": industry, "basis": basis, "items": [
+                    {"number": n, "text": t, "basis": b, "how_to_check": h, "category": c} for n, t, b, h, c in items]})
+                found[word] = checklist_publish(actor=admin, checklist=draft)
+    return found
+
+
+# ---------------------------------------------------------------- a year of visits (bulk)
+
+
+class History:
+    """A year of performed visits in the district, bulk-inserted (see the module doc)."""
+
+    def __init__(self, district: OrgUnit, rng: random.Random, as_of: datetime.date):
+        self.district, self.rng, self.as_of = district, rng, as_of
+        self.first = as_of - datetime.timedelta(days=365)
+        self.ids = Ids(Inspection)
+        self.rows: list[Inspection] = []
+        self.people: list[tuple[int, int]] = []  # (inspection id, person id)
+        self._load_people()
+
+    def _load_people(self) -> None:
+        assignments = (RoleAssignment.objects.active().filter(user__person__isnull=False)
+                       .select_related("user", "unit", "department").order_by("id"))
+        self.dept_staff: dict[int, list] = defaultdict(list)
+        self.street_staff: dict[int, list] = defaultdict(list)
+        self.anweiban = None
+        for a in assignments:
+            if a.role in ("dept_staff", "inspector") and a.department and a.department.unit_id == self.district.pk:
+                self.dept_staff[a.department_id].append(a)
+            elif a.role == "street_staff" and a.unit and a.unit.path.startswith(self.district.path):
+                self.street_staff[a.unit_id].append(a)
+            elif a.role == "anweiban" and a.unit_id == self.district.pk and self.anweiban is None:
+                self.anweiban = a
+        self.experts = list(Person.objects.filter(unit=self.district, post__startswith="安全生产专家库专家").values_list("pk", flat=True))
+        self.groups = list(Person.objects.filter(unit=self.district, post__contains="督查组成员").values_list("pk", flat=True))
+
+    def moment(self, day: datetime.date | None = None) -> datetime.datetime:
+        if day is None:
+            for _ in range(3):
+                day = self.first + datetime.timedelta(days=self.rng.randrange(365))
+                if day.weekday() < 5:
+                    break
+        return datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=SHANGHAI) + datetime.timedelta(minutes=self.rng.randint(0, 510))
+
+    def add(self, site_id: int, kind: str, at: datetime.datetime, recorder, people: list[int], *, department_id=None,
+            organiser_id=None) -> None:
+        pk = self.ids.take()
+        self.rows.append(Inspection(
+            id=pk, site_id=site_id, kind=kind, status=InspectionStatus.PERFORMED, department_id=department_id,
+            organiser_unit_id=organiser_id, planned_on=at.date(), due_on=at.date(), started_at=at, performed_at=at,
+            summary=self.rng.choice(SUMMARIES), recorded_by=recorder.user if recorder else None,
+            recorded_role=recorder.role if recorder else "", completed_by=recorder.user if recorder else None,
+            created_at=at, updated_at=at,
+        ))
+        self.people += [(pk, p) for p in dict.fromkeys(people)]
+
+    def from_hazards(self) -> int:
+        """One visit per (site, day, source) of the hazards found by inspections, by the people who found them."""
+        through = Hazard.found_by.through
+        found_by: dict[int, list[int]] = defaultdict(list)
+        hazards = Hazard.objects.filter(district=self.district, source__in=list(KIND_OF_SOURCE), found_at__lt=self._cutoff())
+        for hazard_id, person_id in through.objects.filter(hazard__in=hazards).values_list("hazard_id", "person_id"):
+            found_by[hazard_id].append(person_id)
+        by_user = {a.user_id: a for staff in (*self.dept_staff.values(), *self.street_staff.values()) for a in staff}
+        if self.anweiban:
+            by_user[self.anweiban.user_id] = self.anweiban
+        seen = set()
+        for h in hazards.order_by("found_at", "pk").values("pk", "site_id", "found_at", "source", "recorded_by_id",
+                                                           "finder_department_id", "finder_unit_id"):
+            day = h["found_at"].astimezone(SHANGHAI).date()
+            key = (h["site_id"], day, h["source"])
+            if key in seen:
+                continue
+            seen.add(key)
+            self.add(h["site_id"], KIND_OF_SOURCE[h["source"]], h["found_at"] - datetime.timedelta(minutes=30),
+                     by_user.get(h["recorded_by_id"]), found_by[h["pk"]] or [], department_id=h["finder_department_id"],
+                     organiser_id=h["finder_unit_id"] or (self.district.pk if h["source"] == HazardSource.SUPERVISION else None))
+        return len(seen)
+
+    def _cutoff(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.as_of, datetime.time.min, tzinfo=SHANGHAI)
+
+    def by_colour(self) -> int:
+        """Further visits so that each site's count follows its colour (``VISITS_BY_COLOUR``)."""
+        sites = list(Site.objects.filter(grid__path__startswith=self.district.path, voided_at__isnull=True)
+                     .exclude(enterprise__status=EnterpriseStatus.CLOSED)
+                     .values_list("pk", "grid__path", "enterprise_id", "enterprise__risk_colour", "industry_id").order_by("pk"))
+        regulators: dict[int, list[int]] = defaultdict(list)
+        for ent, dept in (EnterpriseRegulator.objects.active().filter(department__unit=self.district)
+                          .values_list("enterprise_id", "department_id").order_by("pk")):
+            regulators[ent].append(dept)
+        by_industry: dict[int, list[int]] = defaultdict(list)
+        for dept_id, industry_id in Department.industries.through.objects.filter(
+                department__unit=self.district).values_list("department_id", "industry_id").order_by("pk"):
+            by_industry[industry_id].append(dept_id)
+        streets = {u.path: u.pk for u in OrgUnit.objects.filter(path__startswith=self.district.path, kind=UnitKind.STREET)}
+        already: dict[int, int] = defaultdict(int)
+        for row in self.rows:
+            already[row.site_id] += 1
+        added = 0
+        for site_id, grid_path, ent_id, colour, industry_id in sites:
+            weights = VISITS_BY_COLOUR[colour or "blue"]
+            wanted = self.rng.choices([n for n, _ in weights], weights=[w for _, w in weights])[0]
+            depts = [d for d in (regulators.get(ent_id, []) if ent_id else by_industry.get(industry_id, [])) if self.dept_staff.get(d)]
+            street_id = next((pk for path, pk in streets.items() if grid_path.startswith(path)), None)
+            for _ in range(max(0, wanted - already[site_id])):
+                at = self.moment()
+                if depts and self.rng.random() < 0.6:
+                    dept = self.rng.choice(depts)
+                    staff = self.dept_staff[dept]
+                    people = self.rng.sample(staff, min(2, len(staff)))
+                    kind = InspectionKind.EXPERT if self.experts and self.rng.random() < 0.1 else InspectionKind.INDUSTRY
+                    extra = [self.rng.choice(self.experts)] if kind == InspectionKind.EXPERT else []
+                    self.add(site_id, kind, at, people[0], [a.user.person_id for a in people] + extra, department_id=dept)
+                elif self.street_staff.get(street_id):
+                    staff = self.street_staff[street_id]
+                    people = self.rng.sample(staff, min(2, len(staff)))
+                    self.add(site_id, InspectionKind.TERRITORIAL, at, people[0], [a.user.person_id for a in people],
+                             organiser_id=street_id)
+                elif self.anweiban:
+                    extra = self.rng.sample(self.groups, min(2, len(self.groups)))
+                    self.add(site_id, InspectionKind.SUPERVISION, at, self.anweiban,
+                             [self.anweiban.user.person_id, *extra], organiser_id=self.district.pk)
+                else:
+                    continue
+                added += 1
+        return added
+
+    def save(self) -> dict:
+        derived = self.from_hazards()
+        extra = self.by_colour()
+        self.rows.sort(key=lambda r: r.pk)
+        from .hazards import keep_timestamps
+
+        with keep_timestamps(Inspection):
+            insert(Inspection, self.rows)
+        through = Inspection.inspectors.through
+        insert(through, [through(inspection_id=i, person_id=p) for i, p in self.people])
+        reset_sequences(Inspection)
+        counts = {"visits": len(self.rows), "from_hazards": derived, "by_colour": extra}
+        record(actor=None, assignment=None, obj=self.district, action="demo_inspections", after=dict(counts))
+        return counts
+
+
+# ---------------------------------------------------------------- scenes (through the services)
+
+
+def _jpeg(rng: random.Random, label: int) -> bytes:
+    """A small photo-like JPEG (a wall, a floor, an object) — deterministic for the seed."""
+    image = Image.new("RGB", (320, 240), (rng.randint(150, 210), rng.randint(150, 200), rng.randint(140, 190)))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 160, 320, 240], fill=(rng.randint(90, 130),) * 3)
+    for _ in range(4):
+        x, y = rng.randint(10, 260), rng.randint(20, 170)
+        draw.rectangle([x, y, x + rng.randint(20, 60), y + rng.randint(20, 60)], fill=(rng.randint(0, 255), rng.randint(0, 120), 0))
+    draw.text((8, 8), f"IMG {label:04d}", fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _signature(rng: random.Random) -> bytes:
+    """A hand-drawn-looking signature (a random stroke) as PNG."""
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    x, y = 20, 70
+    points = [(x, y)]
+    for _ in range(14):
+        x += rng.randint(12, 26)
+        y = max(15, min(105, y + rng.randint(-28, 28)))
+        points.append((x, y))
+    draw.line(points, fill=(10, 20, 90, 255), width=4, joint="curve")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+class Scenes:
+    """The scripted plans and tasks (see the module doc); each returns what it made."""
+
+    def __init__(self, demo, rng: random.Random, as_of: datetime.date, lists: dict[str, Checklist], seed: int):
+        self.demo, self.rng, self.as_of, self.lists, self.seed = demo, rng, as_of, lists, seed
+        self.u = demo.users
+        self.made: dict[str, list[int]] = {}
+
+    def uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def person(self, username: str) -> int:
+        return self.u[username].person_id
+
+    # -- performing one task --------------------------------------------------------------------
+
+    def perform(self, task: Inspection, when: datetime.datetime, answerers: dict, completer: str, *,
+                nonconform: int = 1, refuse: bool = False, representative: tuple[str, str] | None = None) -> Inspection:
+        """Answer every item (``nonconform`` 不符合 with a photo each), sign, complete — as the services do on a phone.
+        ``answerers``: part id → username (each department answers its own part in a 联合检查)."""
+        from anquan.inspections.services.perform import (
+            answer_save,
+            inspection_complete,
+            inspection_start,
+            photo_add,
+            signature_add,
+        )
+
+        rng = self.rng
+        with at_moment(when) as step:
+            task = Inspection.objects.get(pk=task.pk)
+            inspection_start(actor=self.u[completer], inspection=task)
+            parts = list(task.parts.select_related("checklist").order_by("sort", "pk"))
+            candidates = [(p, i) for p in parts for i in p.checklist.items.order_by("sort", "pk")
+                          if not i.major_criterion_id and i.suggested_level == "general"]
+            bad = set(rng.sample(range(len(candidates)), min(nonconform, len(candidates))))
+            n = 0
+            for part in parts:
+                actor = self.u[answerers.get(part.pk, completer)]
+                for item in part.checklist.items.order_by("sort", "pk"):
+                    wrong = (part, item) in [candidates[k] for k in bad]
+                    data = {"client_id": self.uid(), "part": part.pk, "item": item.pk,
+                            "result": "nonconform" if wrong else ("na" if rng.random() < 0.08 else "conform")}
+                    if wrong:
+                        data.update(note="现场检查发现，已拍照取证", rectify_days=rng.choice([7, 15, 30]),
+                                    hazard_description=f"{item.text.rstrip('。；;')}，现场检查不符合要求",
+                                    hazard_location=rng.choice(["一楼", "仓库", "配电房", "后厨", "车间", "楼梯间"]))
+                    step(rng.randint(30, 150))
+                    answer, _ = answer_save(actor=actor, inspection=task, data=data)
+                    if wrong:
+                        n += 1
+                        photo_add(actor=actor, inspection=task, answer=answer, client_id=self.uid(), content=_jpeg(rng, n))
+            for person in task.inspectors.order_by("pk"):
+                step(rng.randint(20, 60))
+                signature_add(actor=self.u[completer], inspection=task, image=_signature(rng),
+                              data={"client_id": self.uid(), "signer_kind": "inspector", "person": person.pk})
+            site = task.site
+            name, post = representative or ((site.enterprise.safety_manager_name or site.enterprise.principal_name, "安全管理人员")
+                                            if site.enterprise_id else (site.contact_name or "现场负责人", "现场负责人"))
+            rep = {"client_id": self.uid(), "signer_kind": "representative", "name": name, "post": post}
+            if refuse:
+                rep.update(refused=True, note="检查记录经当场宣读后，被检查单位代表拒绝签字，两名检查人员在场见证")
+            step(rng.randint(60, 180))
+            signature_add(actor=self.u[completer], inspection=task, data=rep, image=None if refuse else _signature(rng))
+            step(rng.randint(30, 90))
+            task.refresh_from_db()
+            return inspection_complete(actor=self.u[completer], inspection=task, version=task.version, data={
+                "summary": f"依据检查表逐项检查，发现问题{nonconform}项" if nonconform else "依据检查表逐项检查，未发现问题",
+                "handling": "已当场告知问题，责令限期整改，整改情况将组织复查" if nonconform else "无",
+            })
+
+    # -- the scenes ----------------------------------------------------------------------------
+
+    def industry_plan(self) -> InspectionPlan:
+        from anquan.inspections.services.plans import plan_create, plan_draw, plan_issue
+
+        d, yingji, district = self.as_of, self.u["yingji"], self.demo.district
+        with at_moment(_day(d, 35, 9)):
+            plan = plan_create(actor=yingji, data={
+                "name": f"{d.year}年工贸和危险化学品企业安全生产执法检查（双随机）", "kind": "industry",
+                "period_start": (d - datetime.timedelta(days=35)).isoformat(),
+                "period_end": (d + datetime.timedelta(days=25)).isoformat(), "territory": district.pk,
+                "industries": ["industry_trade", "hazchem"], "checklists": [self.lists["工贸"].pk], "enforcement": True,
+                "inspectors_per_task": 2, "notes": "随机抽取检查对象和执法人员，检查结果向社会公开",
+            })
+            draw = plan_draw(actor=yingji, plan=plan, version=plan.version, seed=self.seed * 1000 + 35, target_count=6,
+                             pool=[self.person("zhifa_a"), self.person("zhifa_b")], inspectors_per_target=2)
+            plan.refresh_from_db()
+            tasks = plan_issue(actor=yingji, plan=plan, version=plan.version)
+        order = {r["site"]: i for i, r in enumerate(draw.result)}
+        tasks.sort(key=lambda t: order[t.site_id])
+        for n, (task, days) in enumerate(zip(tasks[:3], (28, 16, 6), strict=False)):
+            self.perform(task, _day(d, days, 9, 30), {}, "zhifa_a", nonconform=(2, 1, 0)[n], refuse=(n == 1))
+        self.made["HANG"] = [t.pk for t in tasks]
+        return plan
+
+    def street_plan(self) -> InspectionPlan:
+        from anquan.inspections.services.plans import plan_create, plan_issue
+
+        d, jiedao, grid = self.as_of, self.u["jiedao_a"], self.demo.grid_a
+        colours = self._top_colours(jiedao, grid)
+        with at_moment(_day(d, 20, 10)):
+            plan = plan_create(actor=jiedao, data={
+                "name": f"{grid.name}{d.month}月属地安全检查", "kind": "territorial",
+                "period_start": (d - datetime.timedelta(days=20)).isoformat(),
+                "period_end": (d + datetime.timedelta(days=40)).isoformat(), "territory": grid.pk,
+                "risk_colours": colours, "checklists": [self.lists["消防"].pk],
+                "notes": "街道、网格联合开展的属地检查，重点检查消防安全和疏散通道",
+            })
+            tasks = plan_issue(actor=jiedao, plan=plan, version=plan.version,
+                               inspectors=[self.person("jiedao_a"), self.person("wangge_a")])
+        tasks.sort(key=lambda t: t.pk)
+        self.perform(tasks[0], _day(d, 9, 14), {}, "jiedao_a", nonconform=1)
+        self.made["SHU"] = [t.pk for t in tasks]
+        return plan
+
+    def _top_colours(self, user, grid) -> list[str]:
+        """The two highest risk colours present among the street's sites in the grid (the plan then has targets)."""
+        present = set(Site.objects.visible_to(user).filter(grid=grid, voided_at__isnull=True)
+                      .exclude(enterprise__status=EnterpriseStatus.CLOSED).values_list("enterprise__risk_colour", flat=True))
+        ordered = [c for c in ("red", "orange", "yellow", "blue") if c in present or (c == "blue" and None in present)]
+        return ordered[:2]
+
+    def joint_plan(self) -> InspectionPlan:
+        from anquan.inspections.services.plans import plan_create, plan_issue
+
+        d, anweiban = self.as_of, self.u["anweiban"]
+        site = Site.objects.filter(enterprise=self.demo.enterprise_b, voided_at__isnull=True).order_by("pk").first()
+        depts = self.demo.departments
+        fire, gas = self.lists["消防"], self.lists["燃气"]
+        with at_moment(_day(d, 12, 9)):
+            plan = plan_create(actor=anweiban, data={
+                "name": f"{site.grid.name}人员密集场所消防和燃气联合检查", "kind": "joint",
+                "period_start": (d - datetime.timedelta(days=12)).isoformat(),
+                "period_end": (d + datetime.timedelta(days=18)).isoformat(), "territory": site.grid_id,
+                "industries": [site.industry.code] if site.industry_id else ["crowded"], "checklists": [fire.pk, gas.pk],
+                "joint_departments": [depts["xiaofang"].pk, depts["zhujian"].pk],
+                "part_departments": {str(fire.pk): depts["xiaofang"].pk, str(gas.pk): depts["zhujian"].pk},
+                "notes": "多部门一次进门，减少对企业的打扰（联合检查）",
+            })
+            tasks = plan_issue(actor=anweiban, plan=plan, version=plan.version,
+                               inspectors=[self.person("xiaofang"), self.person("zhujian")])
+        task = next(t for t in tasks if t.site_id == site.pk)
+        answerers = {p.pk: ("xiaofang" if p.department_id == depts["xiaofang"].pk else "zhujian") for p in task.parts.all()}
+        self.perform(task, _day(d, 4, 14, 30), answerers, "xiaofang", nonconform=2)
+        self.made["LIAN"] = [t.pk for t in tasks]
+        return plan
+
+    def unannounced(self) -> Inspection:
+        """A 暗访 at qiye_a's site for zhifa_a and zhifa_b, made by hand (no plan), audited like an issued task."""
+        d, yingji = self.as_of, self.u["yingji"]
+        site = Site.objects.filter(enterprise=self.demo.enterprise_a, grid=self.demo.grid_a, voided_at__isnull=True).order_by("pk").first()
+        dept = self.demo.departments["yingji"]
+        with at_moment(_day(d, 2, 16)), transaction.atomic():
+            assignment = RoleAssignment.objects.active().get(user=yingji)
+            task = Inspection.objects.create(
+                status=InspectionStatus.PLANNED, enforcement=True, organiser_unit=dept.unit, department=dept,
+                kind=InspectionKind.UNANNOUNCED, unannounced=True, site=site, place=site.address[:255],
+                planned_on=d + datetime.timedelta(days=3), due_on=d + datetime.timedelta(days=10),
+            )
+            InspectionPart.objects.create(inspection=task, checklist=self.lists["工贸"], department=dept, sort=10)
+            task.inspectors.set([self.person("zhifa_a"), self.person("zhifa_b")])
+            record(actor=yingji, assignment=assignment, obj=task, action="create", reason="四不两直暗访（根据群众举报线索）",
+                   after={**snapshot(task), "parts": list(task.parts.values("checklist_id", "department_id"))})
+        self.made["AN"] = [task.pk]
+        return task
+
+    def play(self) -> dict:
+        self.industry_plan()
+        self.street_plan()
+        self.joint_plan()
+        self.unannounced()
+        return {k: len(v) for k, v in self.made.items()}
+
+
+def build_inspections(demo, *, seed: int, as_of: datetime.date, progress) -> dict:
+    """Templates, a year of visits in 示范区, then the scenes — each in its own transaction."""
+    with progress.step("示范区检查") as counts:
+        with transaction.atomic():
+            lists = templates(demo, as_of)
+            history = History(demo.district, random.Random(f"anquan-demo:{seed}:inspections"), as_of)
+            counts.update(history.save())
+        scenes = Scenes(demo, random.Random(f"anquan-demo:{seed}:inspection-scenes"), as_of, lists, seed)
+        with transaction.atomic():
+            counts.update(scenes.play())
+    return counts
