@@ -37,8 +37,10 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 
 from anquan.core.services import safe_id
 from anquan.orgs.models import OrgUnit
@@ -210,6 +212,17 @@ def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     cap = COUNT_CAP if cap is None else cap
     n = qs.order_by().values("pk")[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
+
+
+class CappedPaginator(Paginator):
+    """A Django paginator whose ``count`` stops at COUNT_CAP (``capped`` tells; pages show "10000+")."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n, self.capped = capped_count(self.object_list)
+        return n
 
 
 def page_rows(qs: QuerySet[Hazard], offset: int, limit: int, related=LIST_RELATED,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from anquan.accounts.scope import active_assignments
 from anquan.core.services import get_visible, safe_id
-from anquan.core.views import login_required, paginate, query_without, wants_fragment
+from anquan.core.views import login_required, query_without, wants_fragment
 from anquan.enterprises.models import Enterprise, Site
 from anquan.orgs.models import Industry
 from anquan.rules.calendar import today
@@ -26,6 +26,7 @@ from . import exports
 from .choices import OPEN_FOR_RECTIFIER, HazardLevel, HazardSource, HazardStatus
 from .forms import category_choices
 from .models import Hazard, HazardPhoto, RectificationRound
+from .selectors import CappedPaginator
 
 PER_PAGE = 50
 #: The three lists (三个清单): tab key → title.
@@ -117,7 +118,7 @@ def hazard_list(request):
     """隐患清单 / 整改清单 / 责任清单: filters, search, 50 per page, overdue first; htmx gets the results only."""
     user = request.user
     kind = request.GET.get("list") if request.GET.get("list") in LISTS else "hazards"
-    page = paginate(request, hazard_queryset(user, request.GET, kind=kind), PER_PAGE)
+    page = CappedPaginator(hazard_queryset(user, request.GET, kind=kind), PER_PAGE).get_page(request.GET.get("page"))
     now = today()
     page.object_list = annotate_rows(page.object_list, now)
     context = {
