@@ -11,7 +11,7 @@ Do not add ``from __future__ import annotations`` here: it breaks ninja's schema
 import datetime
 from typing import Annotated
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anquan.core.api_support import AUTH, Id, Pages, Version
@@ -60,6 +60,11 @@ class DrawIn(Schema):
     target_count: Annotated[int, Field(ge=1, le=plans.MAX_TASKS)]
     inspectors_per_target: Annotated[int, Field(ge=1, le=10)] | None = None
     pool: Ids = Field(..., description="检查人员库（人员ID）")
+
+
+class PlanFilter(Schema):
+    q: Annotated[str, Field(max_length=100)] | None = Field(None, description="计划名称")
+    status: Code | None = None
 
 
 class PreviewOut(Schema):
@@ -167,8 +172,13 @@ def _detail(request, plan):
 
 @router.get("/inspection-plans", response=list[PlanOut], summary="检查计划列表")
 @paginate(Pages)
-def list_plans(request):
-    return InspectionPlan.objects.visible_to(request.auth).order_by("-period_start", "-id")
+def list_plans(request, filters: Query[PlanFilter]):
+    qs = InspectionPlan.objects.visible_to(request.auth)
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("-period_start", "-id")
 
 
 @router.post("/inspection-plans/preview", response=PreviewOut, summary="预览符合条件的检查对象数")

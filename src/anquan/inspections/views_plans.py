@@ -8,6 +8,8 @@ writes: ``services.plans``. A bad input re-renders the form with everything type
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -47,9 +49,13 @@ def plan_list(request):
     status = request.GET.get("status", "")
     if status in PlanStatus.values:
         qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = qs.filter(name__icontains=q)
     page = Paginator(qs.order_by("-period_start", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "inspections/plans/list.html", {
-        "page": page, "statuses": PlanStatus.choices, "status": status, "query": f"status={status}",
+        "page": page, "statuses": PlanStatus.choices, "status": status, "q": q,
+        "query": urlencode({"status": status, "q": q}),
         "may_create": _may(request.user, plans.planning_assignment),
     })
 
@@ -149,10 +155,9 @@ def plan_create(request):
 @login_required
 def plan_edit(request, pk):
     plan = get_visible(InspectionPlan.objects.all(), request.user, pk)
+    plans.authorize(request.user, plan, plans.PLAN)
     if plan.status != PlanStatus.DRAFT or plan.draws.exists():
-        plans.authorize(request.user, plan, plans.PLAN)
-        messages.error(request, "已抽取或已下达的计划不能修改；如需调整请新建计划")
-        return redirect("plans:detail", plan.pk)
+        raise Conflict("已抽取或已下达的计划不能修改；如需调整请新建计划")
     return _plan_form(request, plan)
 
 
@@ -204,6 +209,8 @@ def plan_draw(request, pk):
     existing = plan.draws.order_by("-id").first()
     if existing is not None:
         return redirect("plans:draw_detail", existing.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(f"计划当前状态为“{plan.get_status_display()}”，不能再抽取")
     pool = plans.pool_people(plan)
     frame_count = plans.plan_sites(plan).count()
     data = {"seed": "", "target_count": str(min(frame_count, 10) or ""), "inspectors_per_target": str(plan.inspectors_per_task),
