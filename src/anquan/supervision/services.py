@@ -535,6 +535,28 @@ def finding_add(*, actor, check: SupervisionCheck, data: dict) -> Finding:
     return finding
 
 
+def _unit_users(finding: Finding) -> list:
+    """The supervised unit's staff who answer for its findings (supervision.respond) now."""
+    staff = RoleAssignment.objects.active()
+    if finding.unit_id:
+        staff = staff.filter(role=RoleCode.STREET_STAFF, unit_id=finding.unit_id)
+    else:
+        staff = staff.filter(role=RoleCode.DEPT_STAFF, department_id=finding.department_id)
+    return [a.user for a in staff.select_related("user") if a.user.is_active]
+
+
+def _group_users(finding: Finding) -> list:
+    """Who confirms: the group's members with an account, and the person who raised the finding."""
+    members = finding.group.members.filter(removed_at__isnull=True, assignment__isnull=False).select_related("assignment__user")
+    return [m.assignment.user for m in members] + [finding.issued_by]
+
+
+def _notify(users, kind: str, finding: Finding, title: str) -> None:
+    from anquan.notifications.services import notify
+
+    notify(users, kind, f"supervision:{finding.pk}:{kind}:{finding.version}", title, url=f"/supervision/findings/{finding.pk}/")
+
+
 @transaction.atomic
 def finding_report(*, actor, finding: Finding, version, measures) -> Finding:
     """The supervised unit reports what it did (待整改 → 已报整改); a new round each time."""
@@ -552,6 +574,7 @@ def finding_report(*, actor, finding: Finding, version, measures) -> Finding:
     finding.status = target
     finding.save()
     record(actor=actor, assignment=assignment, obj=finding, action="supervision.finding_report", before=before, after=snapshot(finding))
+    _notify(_group_users(finding), "verification_waiting", finding, f"督查问题待确认：{finding.supervised} 已报告整改情况")
     return finding
 
 
@@ -577,6 +600,8 @@ def _verdict(actor, finding: Finding, version, verb: str, reason: str = "") -> F
     finding.save()
     record(actor=actor, assignment=assignment, obj=finding, action=f"supervision.finding_{verb}", before=before,
            after=snapshot(finding), reason=reason)
+    if verb == "send_back":
+        _notify(_unit_users(finding), "sent_back", finding, f"督查问题整改被退回：{reason}")
     return finding
 
 

@@ -270,6 +270,12 @@ def test_every_change_writes_one_audit_event(sworld):
     assert (event.action, event.acting_role, event.reason) == ("supervision.finding_send_back", "supervisor", "核查记录不完整")
     assert event.before == {"status": "reported"} and event.after["status"] == "pending"
     assert finding.rounds.get().verdict == "sent_back"
+    # The department that reported hears of it; so did the group when it reported.
+    from anquan.notifications.models import Notification
+
+    assert Notification.objects.filter(user__username="yingji", kind="sent_back", url=f"/supervision/findings/{finding.pk}/").exists()
+    assert Notification.objects.filter(user__username="ducha", kind="verification_waiting",
+                                       url=f"/supervision/findings/{finding.pk}/").exists()
 
 
 @pytest.mark.django_db
