@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anquan.accounts.scope import active_assignments
 from anquan.core.errors import Conflict, Invalid
-from anquan.core.services import get_visible
+from anquan.core.services import get_visible, safe_id
 from anquan.core.views import login_required, paginate, query_without
 from anquan.enterprises.models import Enterprise
 from anquan.orgs.models import Department, OrgUnit, UnitKind
@@ -421,11 +421,12 @@ def _record_new(request, kind: str):
 
         raise PermissionDenied("只有安委办和行业部门可以登记约谈、通报")
     values = {"target": request.GET.get("target", ""), "findings": request.GET.getlist("finding"),
-              "hazard_numbers": request.GET.get("hazards", "")}
+              "inspections": request.GET.getlist("inspection"), "hazard_numbers": request.GET.get("hazards", "")}
     errors = {}
     if request.method == "POST":
         values = _values(request)
         values["findings"] = request.POST.getlist("findings")
+        values["inspections"] = request.POST.getlist("inspections")
         data = _record_data(request)
         try:
             if kind == "interview":
@@ -445,8 +446,12 @@ def _record_new(request, kind: str):
             return redirect("supervision:circular", pk=obj.pk)
     values.setdefault("held_on", today().isoformat())
     values.setdefault("issued_on", today().isoformat())
+    from anquan.inspections.models import Inspection
+
+    wanted = [i for i in (safe_id(v) for v in values.get("inspections") or []) if i][:50]
+    linked = Inspection.objects.visible_to(user).filter(pk__in=wanted).select_related("site") if wanted else []
     return render(request, "supervision/record_form.html", {
-        "kind": kind, "values": values, "errors": errors, "circular_kinds": CircularKind.choices,
+        "kind": kind, "values": values, "errors": errors, "circular_kinds": CircularKind.choices, "linked_inspections": linked,
         "tab": f"{kind}s", **_record_form_context(user)}, status=422 if errors else 200)
 
 

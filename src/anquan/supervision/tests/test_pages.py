@@ -139,3 +139,10 @@ def test_interview_and_circular_forms(sworld):
                                                       "content": "内容"})
     assert response.status_code == 422 and "只能约谈或通报本辖区内的下级单位" in response.content.decode()
     assert client_for(w, "ducha").get("/supervision/interviews/new/").status_code == 403
+    # Linking from an inspection: one in scope is offered, 邻区's is not, and an out-of-scope id in the body is refused.
+    form = c.get(f"/supervision/circulars/new/?inspection={w['I_DONE'].pk}&inspection={w['I_L'].pk}").content.decode()
+    assert f'value="{w["I_DONE"].pk}"' in form and f'id="in-{w["I_L"].pk}"' not in form
+    response = c.post("/supervision/circulars/new/", {"target": f"unit:{w['STREET_A'].pk}", "title": "通报", "content": "内容",
+                                                      "issued_on": w["CHK_A"].checked_on.isoformat(),
+                                                      "inspections": [w["I_DONE"].pk, w["I_L"].pk]})
+    assert response.status_code == 422 and "相关检查中有不存在或不在您的管辖范围内的记录" in response.content.decode()
