@@ -56,7 +56,11 @@ class DocumentCounter(models.Model):
     class Meta:
         verbose_name = _("发文序号")
         verbose_name_plural = _("发文序号")
-        constraints = [models.UniqueConstraint(fields=["issuer_key", "year", "series"], name="document_counter_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_key", "year", "series"], name="document_counter_once"),
+            # Two organs never share a 机关代字 within a year and series, so two counters never make the same 文号.
+            models.UniqueConstraint(fields=["abbreviation", "year", "series"], name="document_counter_abbreviation"),
+        ]
 
     def __str__(self):
         return f"{self.abbreviation}{self.series}〔{self.year}〕 {self.last_seq}"

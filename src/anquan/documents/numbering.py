@@ -13,6 +13,12 @@ organ issues in a year and series (so a later rename never changes numbers alrea
 - a street, town or community: its name without the level suffix + 街/镇/乡/社区
   (东湖街道 → ``东湖街``).
 
+Two organs may come out with the same 代字 by this rule (示范区 and 示范市 are both ``示安委办``);
+the database keeps 代字 unique per year and series, so the organ that comes second takes the next
+candidate: more of the territory's name (``示范安委办``), then all of it (``示范市安委办``), then the
+organ's full name. An organ keeps the 代字 it already used when it starts a new year or series,
+unless another organ holds it there.
+
 Numbers are taken in ``next_number`` under ``SELECT … FOR UPDATE`` of the counter row; the row is
 created race-free with INSERT … ON CONFLICT DO NOTHING first, so two first issues of a year wait
 for each other instead of failing. Call it only inside the transaction that saves the document.
@@ -82,6 +88,25 @@ def abbreviation(unit=None, department=None) -> str:
     return _stem(unit.name)
 
 
+def candidates(unit=None, department=None) -> list[str]:
+    """The 代字 to try, in order (see the module docstring)."""
+    territory = department.unit if department is not None else unit
+    rule = abbreviation(unit, department)
+    if department is not None:
+        short = DEPARTMENT_SHORT.get(department.kind) or department.name[:2]
+        longer = [territory.name[:2] + short, territory.name + short]
+    elif territory.kind in HIGH_KINDS:
+        longer = [territory.name[:2] + "安委办", territory.name + "安委办"]
+    else:
+        longer = [territory.name]
+    out: list[str] = []
+    for c in [rule, *longer, organ_name(unit, department)]:
+        c = c[:20]
+        if c not in out:
+            out.append(c)
+    return out
+
+
 def format_number(abbrev: str, series: str, year: int, seq: int) -> str:
     return f"{abbrev}{series}〔{year}〕{seq}号"
 
@@ -91,11 +116,21 @@ def next_number(*, unit=None, department=None, year: int, series: str) -> tuple[
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("文号必须在保存公文的事务内取得")
     key = issuer_key(unit, department)
-    DocumentCounter.objects.bulk_create(
-        [DocumentCounter(issuer_key=key, issuer_unit=None if department is not None else unit, issuer_department=department,
-                         year=year, series=series, abbreviation=abbreviation(unit, department))],
-        ignore_conflicts=True,
-    )
+    mine = DocumentCounter.objects.filter(issuer_key=key)
+    if not mine.filter(year=year, series=series).exists():
+        used = list(mine.order_by("-year", "-id").values_list("abbreviation", flat=True)[:1])
+        for abbrev in [*used, *candidates(unit, department)]:
+            # ON CONFLICT DO NOTHING on either constraint: this organ's row already made by a racing issue,
+            # or the 代字 held by another organ this year and series (then the next candidate).
+            DocumentCounter.objects.bulk_create(
+                [DocumentCounter(issuer_key=key, issuer_unit=None if department is not None else unit,
+                                 issuer_department=department, year=year, series=series, abbreviation=abbrev)],
+                ignore_conflicts=True,
+            )
+            if mine.filter(year=year, series=series).exists():
+                break
+        else:
+            raise RuntimeError(f"no free 机关代字 for {key}")
     counter = DocumentCounter.objects.select_for_update().get(issuer_key=key, year=year, series=series)
     counter.last_seq += 1
     DocumentCounter.objects.filter(pk=counter.pk).update(last_seq=counter.last_seq)

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from anquan.accounts.roles import DOCUMENT_ISSUE
+from anquan.accounts.roles import DOCUMENT_ISSUE, ScopeKind
 from anquan.accounts.scope import active_assignments
 
 from ..layout import chinese_date
@@ -40,8 +40,8 @@ def preferred_issuer(actor, *, department=None, unit=None) -> dict:
     for assignment in active_assignments(actor):
         if not assignment.permits(DOCUMENT_ISSUE):
             continue
-        if department is not None and assignment.department_id == department.pk:
+        if department is not None and assignment.scope_kind == ScopeKind.DEPARTMENT and assignment.department_id == department.pk:
             return {"issuer_department": department}
-        if unit is not None and assignment.unit_id == unit.pk and assignment.department_id is None:
+        if unit is not None and assignment.scope_kind == ScopeKind.TERRITORY and assignment.unit_id == unit.pk:
             return {"issuer_unit": unit}
     return {}

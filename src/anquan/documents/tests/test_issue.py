@@ -150,3 +150,16 @@ def test_a_failed_issue_rolls_back_its_number(tree):
         issue_document(zhifa, kind=DocumentKind.CIRCULAR, title="通报", recipients="", paragraphs=["正文"], build=broken)
     assert not OfficialDocument.objects.exists()
     assert circular(zhifa).seq == 1
+
+
+@time_machine.travel(NOON, tick=False)
+def test_two_organs_with_the_same_abbreviation_never_share_a_number(tree):
+    district = make_user("anweiban", unit=tree.district)
+    city = make_user("anweiban", unit=tree.city)
+    first = circular(district)
+    second = circular(city)  # 示范市 would also be 示安委办 by the rule
+    assert first.number == "示安委办通报〔2026〕1号"
+    assert second.number == "示范安委办通报〔2026〕1号"
+    assert circular(city).number == "示范安委办通报〔2026〕2号"
+    # the city keeps its 代字 in another series, even where the rule's one is free
+    assert issue_document(city, kind=DocumentKind.INTERVIEW, title="约谈", recipients="", paragraphs=["x"]).number == "示范安委办约谈〔2026〕1号"
