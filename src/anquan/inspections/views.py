@@ -74,10 +74,10 @@ def inspection_detail(request, pk):
 def inspection_perform(request, pk):
     """The phone page. Only the task's inspectors reach it (403 for others who see the task)."""
     inspection = get_visible(Inspection.objects.select_related("site__grid", "site__enterprise", "department"), request.user, pk)
-    if inspection.status == InspectionStatus.PERFORMED:
-        return redirect("inspections:detail", pk=inspection.pk)
     if not perform.may_perform(request.user, inspection):
         return render(request, "inspections/not_inspector.html", {"inspection": inspection}, status=403)
+    if inspection.status == InspectionStatus.PERFORMED:  # the record is closed: show it, never an editor
+        return redirect("inspections:detail", pk=inspection.pk)
     context = _record_context(request, inspection)
     context["default_place"] = inspection.site.address or inspection.site.name
     return render(request, "inspections/perform.html", context)
