@@ -77,7 +77,7 @@ def clean_answers(version: str, raw, *, complete: bool) -> tuple[dict, dict[str,
             elif note:
                 clean[key] = {"answer": "", "note": note[:2000]}
             continue
-        if answer not in ANSWERS:
+        if not isinstance(answer, str) or answer not in ANSWERS:
             errors.setdefault(f"answers.{key}", []).append("答案只能是“是”“否”或“部分”")
             continue
         if answer in NOTE_REQUIRED and not note:

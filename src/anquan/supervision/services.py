@@ -512,11 +512,13 @@ def finding_add(*, actor, check: SupervisionCheck, data: dict) -> Finding:
     days = None
     if raw_days in (None, ""):
         errors["deadline_days"] = ["请填写整改期限（天数）"]
-    elif isinstance(raw_days, bool) or not str(raw_days).strip().isdigit() or len(str(raw_days).strip()) > 4:
-        errors["deadline_days"] = ["整改期限应为1至365之间的整数天数"]
     else:
-        days = int(str(raw_days).strip())
-        if not 1 <= days <= MAX_DEADLINE_DAYS:
+        try:
+            days = None if isinstance(raw_days, (bool, float)) else int(str(raw_days).strip()[:6])
+        except ValueError:
+            days = None
+        if days is None or not 1 <= days <= MAX_DEADLINE_DAYS:
+            days = None
             errors["deadline_days"] = ["整改期限应为1至365之间的整数天数"]
     question = data.get("question") or ""
     known = {q.key for q in questions.questions(check.questions_version)}

@@ -308,3 +308,44 @@ def test_circular_generates_a_numbered_document(sworld):
     assert "通报" in document.number and document.title == circular.title
     with pytest.raises(Conflict):
         services.circular_issue_document(actor=user("anweiban"), circular=circular, version=circular.version)
+
+
+@pytest.mark.parametrize("days", ["abc", "0", "366", "²", "1.5", "-3", True, 2.0, "9" * 40, None, ""])
+@pytest.mark.django_db
+def test_bad_deadline_days_are_refused_in_chinese(sworld, days):
+    with pytest.raises(Invalid) as exc:
+        services.finding_add(actor=user("anweiban"), check=sworld["CHK_Y"], data={"description": "问", "demand": "改", "deadline_days": days})
+    assert exc.value.errors["deadline_days"][0].startswith(("整改期限应为", "请填写整改期限"))
+
+
+@pytest.mark.parametrize("raw", [[], "x", {"plan": "yes"}, {"plan": {"answer": ["yes"]}}, {"plan": {"answer": "maybe"}},
+                                 {"nope": {"answer": "yes"}}, {"plan": {"answer": "yes", "note": 5}}])
+def test_bad_answers_are_refused_in_chinese(raw):
+    from ..questions import CURRENT_VERSION, clean_answers
+
+    _, errors = clean_answers(CURRENT_VERSION, raw, complete=False)
+    assert errors and all(m for ms in errors.values() for m in ms)
+
+
+@pytest.mark.django_db
+def test_a_member_sees_the_street_and_its_figures_not_its_hazards(sworld):
+    """Decision: a grant on the street's org unit does not open its subtree; the member reads the supervised
+    unit's figures on the check page (selectors.supervised_figures), not its hazard records."""
+    from django.test import Client
+
+    from ..selectors import supervised_figures
+
+    w = sworld
+    ducha = user("ducha")
+    assert OrgUnit.objects.visible_to(ducha).filter(pk=w["STREET_A"].pk).exists()
+    assert not Hazard.objects.visible_to(ducha).exists()
+    figures = supervised_figures(SupervisionCheck.objects.get(pk=w["CHK_A"].pk))
+    # H_A, H_SELF and H_MAJ lie in street A (H_MAJ is 重大); H_B and H_L do not.
+    assert figures["hazards"] >= 3 and figures["major"] >= 1
+    street_hazards = set(Hazard.objects.filter(grid_path__startswith=w["STREET_A"].path).values_list("pk", flat=True))
+    assert {w["H_A"].pk, w["H_SELF"].pk, w["H_MAJ"].pk} <= street_hazards and w["H_B"].pk not in street_hazards
+    c = Client()
+    c.force_login(ducha)
+    page = c.get(f"/supervision/checks/{w['CHK_A'].pk}/").content.decode()
+    assert "被督查单位的隐患排查治理情况" in page
+    assert c.get(f"/hazards/{w['H_A'].pk}/").status_code == 404
