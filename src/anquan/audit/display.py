@@ -37,6 +37,14 @@ ACTION_LABELS = {
     "delist": "摘牌销号",
     "recheck_passed": "回头看复查通过",
     "reopen": "回头看发现问题，重新整改",
+    # inspections: performing a task
+    "answer": "记录检查结果",
+    "answer_update": "修改检查结果",
+    "photo_add": "上传检查照片",
+    "sign": "签字",
+    "refuse_sign": "记录拒绝签字",
+    "representative": "记录被检查单位代表",
+    "complete": "完成检查",
     # rules
     "rule_override": "调整规则取值",
     "rule_override_end": "撤销规则地方取值",
