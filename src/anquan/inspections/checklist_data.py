@@ -227,3 +227,7 @@ def seed_checklists(get_model=None) -> dict[str, int]:
         ChecklistItem.objects.bulk_create(new)
         made += len(new)
     return {"templates": len(TEMPLATES), "items_created": made}
+
+
+#: The name the demo generator calls after ``flush`` (``demo.inspections.templates``).
+seed = seed_checklists
