@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "refuse_sign": "记录拒绝签字",
     "representative": "记录被检查单位代表",
     "complete": "完成检查",
+    # documents (公文)
+    "document_issue": "签发公文",
+    "document_void": "作废公文",
     # rules
     "rule_override": "调整规则取值",
     "rule_override_end": "撤销规则地方取值",
