@@ -225,17 +225,44 @@ class CappedPaginator(Paginator):
         return n
 
 
+#: From this offset on, a page is cut from one of the two halves of the order (see ``page_rows``).
+DEEP_OFFSET = 1000
+
+
+def _page_ids(qs: QuerySet[Hazard], offset: int, limit: int, today: datetime.date) -> QuerySet:
+    """The ids of rows ``offset … offset+limit`` of ``qs`` in the list order, as a sub-select.
+
+    The order is overdue first, then (deadline in force, id). Near the top that is one top-N
+    sort over the ids (of the open hazards, for open lists). Deep pages of long lists (page 200
+    of all a district's hazards) would sort tens of thousands of ids to skip most of them, so
+    from DEEP_OFFSET on the order is taken as what it is — the overdue hazards by (deadline, id),
+    then all the others by (deadline, id) — and the page is cut from one half, which an index
+    on (deadline in force, id) returns already sorted; counting the overdue half costs one
+    small query on the open-hazard index.
+    """
+    ordered = ("deadline_in_force", "id")
+    if offset >= DEEP_OFFSET:
+        overdue = qs.filter(overdue_q(today))
+        n_overdue = overdue.order_by().count()
+        if offset >= n_overdue:
+            return qs.exclude(overdue_q(today)).order_by(*ordered).values("pk")[offset - n_overdue: offset - n_overdue + limit]
+        if offset + limit <= n_overdue:
+            return overdue.order_by(*ordered).values("pk")[offset: offset + limit]
+    return qs.order_by(*LIST_ORDER).values("pk")[offset: offset + limit]
+
+
 def page_rows(qs: QuerySet[Hazard], offset: int, limit: int, related=LIST_RELATED,
               today: datetime.date | None = None) -> list[Hazard]:
     """Rows ``offset … offset+limit`` of a ``hazard_list`` queryset, by a deferred join.
 
     Sorting whole rows (every column and the joined rows) to skip 9,950 of them for page 200
     spills to disk; sorting only the ids does not. So ONE statement: the ids of the page,
-    sorted and sliced in a sub-select of ``qs`` (its scope and filters), and the full rows with
-    their related rows fetched by primary key, sorted again (only ``limit`` rows) in the same order.
+    sorted and sliced in a sub-select of ``qs`` (its scope and filters; ``_page_ids``), and the
+    full rows with their related rows fetched by primary key, sorted again (only ``limit`` rows)
+    in the same order. ``qs`` must be annotated with ``overdue_rank`` for ``today`` (``hazard_list``).
     """
     today = today or shanghai_today()
-    ids = qs.order_by(*LIST_ORDER).values("pk")[offset: offset + limit]
+    ids = _page_ids(qs, offset, limit, today)
     page = (Hazard.objects.filter(pk__in=ids).annotate(overdue_rank=_overdue_rank(today))
             .select_related(*related).order_by(*LIST_ORDER))
     return list(page)

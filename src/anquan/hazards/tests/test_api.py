@@ -323,3 +323,26 @@ def test_prefer_return_minimal_on_transitions(world):
     refused = street.post(f"{url}/verify", data=json.dumps({"version": data["version"], "passed": True}),
                           content_type="application/json", **minimal)
     assert refused.status_code == 409  # errors are answered as always
+
+
+@pytest.mark.parametrize("deep", [0, 3, 4])
+def test_deep_pages_cut_from_either_half_keep_the_order(world, monkeypatch, deep):
+    """From DEEP_OFFSET on a page comes from the overdue half or from the rest (one more count);
+    whatever the page size and where the halves meet, the pages are the list's order."""
+    from anquan.hazards import selectors
+
+    today = timezone.localdate()
+    hazards = [record(world, description=f"第{i}处") for i in range(11)]
+    for i, h in enumerate(hazards):  # five overdue, one closed with a passed deadline (not overdue), ties on deadlines
+        Hazard.objects.filter(pk=h.pk).update(deadline_in_force=today + datetime.timedelta(days=(i * 3) % 5 - 2 - (i < 5) * 5),
+                                              status=HazardStatus.CLOSED if i == 5 else HazardStatus.PENDING)
+    Hazard.objects.filter(pk=hazards[5].pk).update(deadline_in_force=today - datetime.timedelta(days=9))
+    expected = list(selectors.hazard_list(world["street"], {}).values_list("pk", flat=True))
+    assert len(expected) == 11
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", deep)
+    client = client_for(world["street"])
+    for size in (1, 2, 3, 4):
+        seen = []
+        for page in range(1, 12 // size + 2):
+            seen += [i["id"] for i in client.get(f"/api/v1/hazards?page_size={size}&page={page}").json()["items"]]
+        assert seen == expected, size

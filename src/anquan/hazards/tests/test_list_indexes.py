@@ -24,7 +24,7 @@ def test_covering_indexes_exist_and_answer_the_list():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'hazards_hazard'")
         names = {r[0] for r in cursor.fetchall()}
-    assert {"hazard_open_cover", "hazard_path_cover"} <= names
+    assert {"hazard_open_cover", "hazard_path_cover", "hazard_deadline_cover"} <= names
 
 
 @pytest.mark.parametrize("params", [{"status": "open"}, {"status": "open", "level": "major"}, {}, {"status": "closed"}])
@@ -36,3 +36,13 @@ def test_page_ids_and_count_are_index_only(world, params):
     count = qs.order_by().values("pk")[:10001]
     assert "Index Only Scan using hazard_" in _plan(count)
     assert capped_count(qs) == (qs.count(), False)
+
+
+def test_deep_page_half_is_read_in_index_order(world):
+    record(world)
+    from anquan.rules.calendar import today
+    from anquan.rules.deadlines import overdue_q
+
+    qs = hazard_list(world["anweiban"], {}).exclude(overdue_q(today()))
+    plan = _plan(qs.order_by("deadline_in_force", "id").values("pk")[7500:7550])
+    assert "Index Only Scan using hazard_deadline_cover" in plan and "Sort" not in plan, plan
