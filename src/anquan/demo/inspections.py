@@ -19,8 +19,7 @@ Relative to the as-of date (d), whatever the seed:
   ``AN``    a planned 暗访 (四不两直) at qiye_a's site for zhifa_a and zhifa_b, made by hand (a task of no plan)
             — in zhifa_a's list, never in qiye_a's or jiedao_a's until performed.
 
-Checklist templates come from ``inspections.checklist_data`` when it provides them (``seed()``); any
-of 工贸通用 / 消防安全 / 城镇燃气 still missing is published here, by ``admin``, with a few items.
+Checklist templates are the seeded ones (``inspections.checklist_data.seed``: 工贸, 消防, 燃气).
 The scenes run under ``time_machine`` at their dates when it is installed (it is in requirements/lock.txt,
 installed by ``make``); without it they happen at load time.
 """
@@ -60,33 +59,8 @@ SUMMARIES = ["检查未发现明显问题，企业安全管理台账基本齐全
              "重点检查了动火作业、消防设施和安全培训情况", "对企业主要负责人进行了安全生产约谈提醒",
              "检查了隐患排查治理台账和整改落实情况"]
 
-# Fallback templates (used only when inspections.checklist_data does not provide them).
-# item: (number, text, basis, how to check, category code)
-FALLBACK_TEMPLATES = {
-    "工贸": ("工贸企业安全生产通用检查表", "industry_trade", "《中华人民共和国安全生产法》《工贸企业重大事故隐患判定标准》", [
-        ("1", "建立健全全员安全生产责任制，主要负责人履行安全生产管理职责", "《安全生产法》第二十一条、第二十二条", "查阅责任制文件及考核记录", "42"),
-        ("2", "从业人员经安全生产教育和培训合格后上岗，特种作业人员持证上岗", "《安全生产法》第二十八条、第三十条", "抽查培训档案和特种作业操作证", "4304"),
-        ("3", "机械设备的传动、转动部位防护装置齐全有效", "GB/T 8196《机械安全 防护装置》", "现场查看设备防护罩、联锁装置", "GM03"),
-        ("4", "有限空间作业执行“先通风、再检测、后作业”，设置警示标识", "《工贸企业有限空间作业安全规定》", "查阅有限空间台账和作业审批记录", "GM01"),
-        ("5", "粉尘爆炸危险场所除尘系统、泄爆、隔爆设施符合要求", "《工贸企业粉尘防爆安全规定》", "现场查看除尘器和清扫记录", "GM02"),
-        ("6", "对承包、承租单位签订安全生产管理协议并统一协调管理", "《安全生产法》第四十九条", "查阅承包承租合同及安全管理协议", "GM05"),
-    ]),
-    "消防": ("消防安全检查表（人员密集场所）", "fire_key", "《中华人民共和国消防法》《机关、团体、企业、事业单位消防安全管理规定》", [
-        ("1", "疏散通道、安全出口畅通，未锁闭、堵塞或占用", "《消防法》第二十八条", "现场查看疏散通道和安全出口", "XF02"),
-        ("2", "火灾自动报警、自动喷水灭火系统保持完好有效", "《消防法》第十六条", "现场测试报警按钮，查看控制室记录", "XF01"),
-        ("3", "灭火器、消火栓配置齐全，在有效期内", "GB 50140《建筑灭火器配置设计规范》", "抽查灭火器压力和检验日期", "XF01"),
-        ("4", "电气线路敷设规范，无私拉乱接；电动自行车未在室内违规停放充电", "《消防法》第二十七条", "现场查看配电线路和充电区域", "XF03"),
-        ("5", "动火作业办理审批手续，落实现场监护", "《机关、团体、企业、事业单位消防安全管理规定》第二十条", "查阅动火审批记录", "XF04"),
-        ("6", "开展每日防火巡查并记录，组织员工消防培训和演练", "《机关、团体、企业、事业单位消防安全管理规定》第二十五条", "查阅巡查和培训演练记录", "XF05"),
-    ]),
-    "燃气": ("城镇燃气用户安全检查表（餐饮及经营场所）", "gas", "《城镇燃气管理条例》《城镇燃气设计规范》", [
-        ("1", "燃气管道及附属设施完好，无锈蚀、私改、包封", "《城镇燃气管理条例》第二十八条", "现场查看管道、阀门和连接软管", "RQ01"),
-        ("2", "使用场所安装可燃气体泄漏报警装置并与紧急切断阀联动", "GB 50028《城镇燃气设计规范》", "现场测试报警装置和切断阀", "RQ02"),
-        ("3", "燃气灶具、连接软管符合标准，软管无老化且长度不超过2米", "GB 50494《城镇燃气技术规范》", "现场检查软管标识和长度", "RQ03"),
-        ("4", "液化石油气钢瓶未在地下、半地下室存放使用，钢瓶有充装标识", "《城镇燃气管理条例》第二十八条", "现场查看钢瓶存放位置和标签", "RQ04"),
-        ("5", "制定燃气安全管理制度，明确专人负责并培训", "《城镇燃气管理条例》第四十一条", "查阅管理制度和培训记录", "43"),
-    ]),
-}
+#: The seeded templates the scenes use (``inspections.checklist_data``), by the word the scenes know them by.
+TEMPLATE_CODES = {"工贸": "jc_gm", "消防": "jc_fire", "燃气": "jc_gas"}
 
 
 @contextmanager
@@ -109,31 +83,17 @@ def _day(d: datetime.date, n: int, hour: int = 9, minute: int = 0) -> datetime.d
 # ---------------------------------------------------------------- checklist templates
 
 
-def templates(demo, as_of: datetime.date) -> dict[str, Checklist]:
-    """The published 工贸 / 消防 / 燃气 templates, keyed by those words (seeded by checklist_data, else here)."""
-    try:
-        from anquan.inspections import checklist_data
-    except ImportError:
-        checklist_data = None
-    if checklist_data is not None and hasattr(checklist_data, "seed"):
-        checklist_data.seed()
-    published = Checklist.objects.filter(kind="inspection", status=ChecklistStatus.PUBLISHED).order_by("code", "-version")
-    found: dict[str, Checklist] = {}
-    for word in FALLBACK_TEMPLATES:
-        found_one = next((c for c in published if word in c.name), None)
-        if found_one is not None:
-            found[word] = found_one
-    missing = [w for w in FALLBACK_TEMPLATES if w not in found]
-    if missing:
-        from anquan.inspections.services.checklists import checklist_create, checklist_publish
+def templates() -> dict[str, Checklist]:
+    """The published 工贸 / 消防 / 燃气 templates (seeded by ``checklist_data.seed``, again after a flush)."""
+    from anquan.inspections import checklist_data
 
-        admin = demo.users["admin"]
-        with at_moment(_day(as_of, 90)):
-            for word in missing:
-                name, industry, basis, items = FALLBACK_TEMPLATES[word]
-                draft = checklist_create(actor=admin, data={"name": name, "industry": industry, "basis": basis, "items": [
-                    {"number": n, "text": t, "basis": b, "how_to_check": h, "category": c} for n, t, b, h, c in items]})
-                found[word] = checklist_publish(actor=admin, checklist=draft)
+    checklist_data.seed()
+    found = {}
+    for word, code in TEMPLATE_CODES.items():
+        found[word] = (Checklist.objects.filter(kind="inspection", code=code, status=ChecklistStatus.PUBLISHED)
+                       .order_by("-version").first())
+        if found[word] is None:
+            raise RuntimeError(f"示范数据需要已发布的检查表 {code}（inspections.checklist_data）")
     return found
 
 
@@ -487,7 +447,7 @@ def build_inspections(demo, *, seed: int, as_of: datetime.date, progress) -> dic
     """Templates, a year of visits in 示范区, then the scenes — each in its own transaction."""
     with progress.step("示范区检查") as counts:
         with transaction.atomic():
-            lists = templates(demo, as_of)
+            lists = templates()
             history = History(demo.district, random.Random(f"anquan-demo:{seed}:inspections"), as_of)
             counts.update(history.save())
         scenes = Scenes(demo, random.Random(f"anquan-demo:{seed}:inspection-scenes"), as_of, lists, seed)
