@@ -93,7 +93,7 @@ def _union(user, make_q):
 
 
 def visible_checklists(user):
-    return _union(user, view_q).select_related("industry", "owner_unit", "owner_department").distinct()
+    return _union(user, view_q).select_related("industry", "owner_unit", "owner_department")
 
 
 def usable_checklists(user, assignment=None):

@@ -96,3 +96,48 @@ def test_unannounced_plan_not_leaked_through_api(w):
         assert cu.get(f"/api/v1/inspection-plans/{plan['id']}").status_code == 404
         assert plan["id"] not in {p["id"] for p in cu.get("/api/v1/inspection-plans").json()["items"]}
         assert cu.get("/api/v1/inspections").json()["count"] == 0
+
+
+# ---------------------------------------------------------------- no input gives a 5xx (real ids)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FIELDS = ["version", "name", "kind", "period_start", "period_end", "territory", "industries", "risk_colours",
+          "checklists", "joint_departments", "part_departments", "enforcement", "unannounced", "inspectors_per_task",
+          "notes", "inspectors", "seed", "target_count", "inspectors_per_target", "pool", "items", "industry", "basis",
+          "reason", "number", "text", "category", "suggested_level", "major_criterion"]
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                      max_leaves=8)
+bodies = st.one_of(values, st.dictionaries(st.sampled_from(FIELDS), values, max_size=8))
+ROUTES = [("post", "/api/v1/inspection-plans"), ("post", "/api/v1/inspection-plans/preview"),
+          ("put", "/api/v1/inspection-plans/{plan}"), ("post", "/api/v1/inspection-plans/{plan}/issue"),
+          ("post", "/api/v1/inspection-plans/{plan}/draws"), ("post", "/api/v1/checklists"),
+          ("put", "/api/v1/checklists/{draft}"), ("post", "/api/v1/checklists/{published}/retire"),
+          ("post", "/api/v1/checklists/{draft}/publish")]
+
+
+@pytest.fixture
+def fuzz_world(w):
+    draft = pw.published(w["yingji"], "模糊测试检查表")
+    from anquan.inspections.services import checklists as cl
+    from anquan.inspections.services import plans
+
+    plan = plans.plan_create(actor=w["yingji"], data={"name": "模糊测试计划", "kind": "industry", **pw.PERIOD,
+                                                      "checklists": [draft.pk]})
+    new_draft = cl.checklist_new_version(actor=w["yingji"], checklist=draft)
+    return client(w["yingji"]), {"plan": plan.pk, "draft": new_draft.pk, "published": draft.pk}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "route"), ROUTES)
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies)
+def test_no_body_gives_a_server_error(fuzz_world, method, route, body):
+    c, ids = fuzz_world
+    url = route.format(**ids)
+    with time_machine.travel("2026-11-22 10:00 +0800", tick=False):
+        response = post(c, url, body, method)
+    assert response.status_code < 500, (method, url, body, response.content[:300])
