@@ -39,7 +39,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anquan.audit.services import chain_key_for, record, snapshot
@@ -126,6 +126,16 @@ def _locked(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update().get(pk=inspection.pk)
 
 
+def _insert(obj) -> None:
+    """Save a new field record; a unique clash (the same device id sent for another task at the same
+    moment) answers 409 instead of a database error."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise Conflict("该记录已由其他设备同时提交，请刷新后重试") from None
+
+
 def _client_id(value, field: str = "client_id") -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
@@ -144,9 +154,8 @@ def _audit(actor, assignment, obj, action, inspection, before=None, after=None, 
                   chain_key=chain_key_for(inspection))
 
 
-def _begin(actor, assignment, inspection: Inspection, verb: str) -> Inspection:
-    """Lock, check the state table, and move 待检查 → 检查中 (recording started_at) when needed."""
-    locked = _locked(inspection)
+def _advance(actor, assignment, locked: Inspection, verb: str) -> Inspection:
+    """On the locked task: check the state table, and move 待检查 → 检查中 (recording started_at) when needed."""
     target = next_status(locked, verb)
     if locked.status == S.PLANNED and target == S.IN_PROGRESS:
         before = snapshot(locked)
@@ -164,7 +173,7 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
     locked = _locked(inspection)
     if locked.status == S.IN_PROGRESS:
         return locked
-    return _begin(actor, assignment, locked, "start")
+    return _advance(actor, assignment, locked, "start")
 
 
 # ------------------------------------------------------------------ answers
@@ -226,16 +235,16 @@ def answer_save(*, actor, inspection: Inspection, data: dict) -> tuple[Answer, b
     (the phone learns its write arrived); a ``client_id`` of another task's answer is refused.
     """
     client_id = _client_id(data.get("client_id"))
+    assignment = authorize_perform(actor, inspection)
+    locked = _locked(inspection)  # all writes of one task in turn: a concurrent replay finds the first row
     replay = Answer.objects.filter(client_id=client_id).select_related("part").first()
     if replay is not None:
         if replay.part.inspection_id != inspection.pk:
             raise Invalid({"client_id": ["设备记录号已被其他检查记录使用"]})
-        authorize_perform(actor, inspection)
         return replay, False
-    assignment = authorize_perform(actor, inspection)
     part, item = _part_and_item(inspection, data.get("part"), data.get("item"))
     fields = _answer_fields(data, item)
-    locked = _begin(actor, assignment, inspection, "record")
+    _advance(actor, assignment, locked, "record")
     answer = Answer.objects.select_for_update().filter(part=part, item=item).first()
     before = _snap(answer) if answer else None
     if answer is None:
@@ -243,7 +252,7 @@ def answer_save(*, actor, inspection: Inspection, data: dict) -> tuple[Answer, b
     for name, value in fields.items():
         setattr(answer, name, value)
     answer.client_id, answer.answered_by, answer.answered_at = client_id, actor, timezone.now()
-    answer.save()
+    _insert(answer)
     _audit(actor, assignment, answer, "answer" if before is None else "answer_update", locked, before)
     inspection.status, inspection.started_at, inspection.version = locked.status, locked.started_at, locked.version
     return answer, True
@@ -253,23 +262,23 @@ def answer_save(*, actor, inspection: Inspection, data: dict) -> tuple[Answer, b
 def photo_add(*, actor, inspection: Inspection, answer: Answer, client_id, content: bytes) -> tuple[AnswerPhoto, bool]:
     """A photo of an answer, checked by content (JPEG/PNG/WebP); a replayed ``client_id`` returns the stored photo."""
     client_id = _client_id(client_id)
-    replay = AnswerPhoto.objects.filter(client_id=client_id).select_related("answer__part").first()
+    assignment = authorize_perform(actor, inspection)
+    locked = _locked(inspection)
+    replay = AnswerPhoto.objects.filter(client_id=client_id).first()
     if replay is not None:
         if replay.answer_id != answer.pk:
             raise Invalid({"client_id": ["设备记录号已被其他照片使用"]})
-        authorize_perform(actor, inspection)
         return replay, False
-    assignment = authorize_perform(actor, inspection)
     if answer.part.inspection_id != inspection.pk:
         raise Invalid({"answer": ["检查项结果不属于本检查任务"]})
     image = check_image(content, "photo")
-    locked = _begin(actor, assignment, inspection, "record")
+    _advance(actor, assignment, locked, "record")
     if answer.photos.count() >= MAX_PHOTOS_PER_ANSWER:
         raise Invalid({"photo": [f"每个检查项最多{MAX_PHOTOS_PER_ANSWER}张照片"]})
     photo = AnswerPhoto(answer=answer, sha256=image.sha256, content_type=image.content_type, client_id=client_id,
                         uploaded_by=actor)
     photo.file.save(f"{image.sha256[:20]}.{image.extension}", ContentFile(image.content), save=False)
-    photo.save()
+    _insert(photo)
     _audit(actor, assignment, photo, "photo_add", locked, after={"answer": answer.pk, "sha256": image.sha256})
     return photo, True
 
@@ -294,17 +303,17 @@ def signature_add(*, actor, inspection: Inspection, data: dict, image: bytes | N
     post (representative), refused and note (the representative refused: the note says what happened).
     """
     client_id = _client_id(data.get("client_id"))
+    assignment = authorize_perform(actor, inspection)
+    locked = _locked(inspection)
     replay = Signature.objects.filter(client_id=client_id).first()
     if replay is not None:
         if replay.inspection_id != inspection.pk:
             raise Invalid({"client_id": ["设备记录号已被其他签字使用"]})
-        authorize_perform(actor, inspection)
         return replay, False
-    assignment = authorize_perform(actor, inspection)
     kind = data.get("signer_kind")
     if kind not in SignerKind.values:
         raise Invalid({"signer_kind": ["签字人类别只能是检查人员或被检查单位代表"]})
-    locked = _begin(actor, assignment, inspection, "record")
+    _advance(actor, assignment, locked, "record")
     now = timezone.now()
     sig = Signature(inspection=locked, signer_kind=kind, client_id=client_id, signed_at=now, recorded_by=actor)
     inspection_before = snapshot(locked)
@@ -345,7 +354,7 @@ def signature_add(*, actor, inspection: Inspection, data: dict, image: bytes | N
         locked.representative_refused, locked.refusal_note = refused, note if refused else ""
         locked.save(update_fields=["representative_name", "representative_post", "representative_refused",
                                    "refusal_note", "updated_at"])
-    sig.save()
+    _insert(sig)
     after = {"signer_kind": kind, "name": sig.name, "person": sig.person_id, "refused": sig.refused, "sha256": sig.sha256}
     reason = f"拒绝签字：{locked.refusal_note}" if sig.refused else ""
     _audit(actor, assignment, sig, "refuse_sign" if sig.refused else "sign", locked, after=after, reason=reason)

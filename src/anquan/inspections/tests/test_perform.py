@@ -290,3 +290,45 @@ def test_enforcement_needs_two_certified_inspectors(world):
     Inspection.objects.filter(pk=task.pk).update(enforcement=False)
     assert call(c, "post", f"/api/v1/inspections/{task.pk}/complete", {"version": version})[0] == 200
     assert Inspection.objects.get(pk=task.pk).status == "performed"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_replaying_the_same_records_at_once_store_them_once(settings, tmp_path):
+    """The outbox of two tabs (or a retry racing its original) sends the same client_ids at the same moment."""
+    import threading
+
+    from django.db import connection
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    t = make_tree()
+    za = make_user("inspector", department=t.yingji, name="执法甲")
+    site = make_site(t.grid_a, enterprise=make_enterprise(t.grid_a, industries=("industry_trade",)))
+    task = make_task(site, inspectors=[za], department=t.yingji, items=1)
+    part, items = items_of(task)
+    answer_body = {"client_id": str(uuid.uuid4()), "part": part.pk, "item": items[0].pk, "result": "nonconform",
+                   "hazard_description": "并发"}
+    sign_body = {"client_id": str(uuid.uuid4()), "signer_kind": "inspector", "person": za.person_id, "image": b64(png_bytes())}
+    barrier = threading.Barrier(2, timeout=30)
+    statuses: list[tuple[int, int]] = []
+
+    def phone():
+        try:
+            c = client_for(za)
+            barrier.wait()
+            a = c.put(f"/api/v1/inspections/{task.pk}/answers", data=json.dumps(answer_body), content_type="application/json")
+            s = c.post(f"/api/v1/inspections/{task.pk}/signatures", data=json.dumps(sign_body), content_type="application/json")
+            statuses.append((a.status_code, s.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=phone) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert sorted(a for a, _ in statuses) == [200, 201]  # one stored it, the other got the stored row
+    assert sorted(s for _, s in statuses) == [200, 201]
+    assert Answer.objects.filter(part__inspection=task).count() == 1
+    assert Signature.objects.filter(inspection=task).count() == 1
+    assert AuditEvent.objects.filter(model_key="answer").count() == 1
