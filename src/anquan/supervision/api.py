@@ -397,7 +397,7 @@ def get_group(request, group_id: Id):
 @router.patch("/supervision-groups/{group_id}", response=GroupDetailOut,
               summary="修改督查组（名称、任务、督查期、督查范围；status=closed 结束督查并收回授权）")
 def update_group(request, group_id: Id, payload: GroupPatch):
-    data = payload.dict(exclude_unset=True)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}  # null = unchanged
     version = data.pop("version")
     services.group_update(actor=request.auth, group=_group(request, group_id), version=version, data=data)
     return _group(request, group_id)
@@ -439,7 +439,7 @@ def get_check(request, check_id: Id):
 
 @router.patch("/supervision-checks/{check_id}", response=CheckOut, summary="修改督查记录（完成前）")
 def update_check(request, check_id: Id, payload: CheckPatch):
-    data = payload.dict(exclude_unset=True)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}  # null = unchanged
     version = data.pop("version")
     services.check_update(actor=request.auth, check=_check(request, check_id), version=version, data=data)
     return _check(request, check_id)
