@@ -35,6 +35,7 @@ SIZE_BODY = Pt(16)    # 三号
 SIZE_PAGE = Pt(14)    # 四号
 SIZE_TABLE = Pt(12)   # 小四 in tables, so they fit the 156 mm type area
 LINE = Pt(28)         # exactly 28 pt
+TYPE_WIDTH_MM = 156   # 210 − 28 − 26
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -182,10 +183,15 @@ class OfficialLayout:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
                 self._cell(cell, str(text))
-        if widths_mm:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths_mm, strict=True):
-                    cell.width = Mm(width)
+        # Fixed column widths filling the 156 mm type area (LibreOffice reads the grid, Word the cells).
+        widths = widths_mm or [TYPE_WIDTH_MM / len(header)] * len(header)
+        scale = TYPE_WIDTH_MM / sum(widths)
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width * scale)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Mm(width * scale)
         self.doc.add_paragraph()
 
     def _cell(self, cell, text: str, *, bold=False) -> None:

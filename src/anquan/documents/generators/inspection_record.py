@@ -65,14 +65,14 @@ def issue_inspection_record(actor, inspection: Inspection, **_):
         rows = [[a.item.number, a.item.text, a.item.basis or "—", a.get_result_display(), a.note or "—"] for a in answers]
         if rows:
             layout.heading("一、检查项目及结果")
-            layout.table(["序号", "检查内容", "依据", "结果", "情况记录"], rows, [14, 52, 40, 16, 34])
+            layout.table(["序号", "检查内容", "依据", "结果", "情况记录"], rows, [12, 48, 36, 22, 38])
         if problems:
             layout.heading("二、发现的问题")
             layout.table(
                 ["序号", "问题（隐患）描述", "位置", "隐患编号"],
                 [[str(i), a.hazard_description or a.note or a.item.text, a.hazard_location or "—",
                   a.hazard.number if a.hazard_id else "—"] for i, a in enumerate(problems, 1)],
-                [14, 78, 32, 32],
+                [12, 72, 30, 42],
             )
         layout.heading("三、签字")
         for sig in signatures:

@@ -55,7 +55,7 @@ def issue_rectification_order(actor, target, **_):
             [[str(i), f"{h.description}（{h.location}）" if h.location else h.description,
               "重大" if h.is_major else "一般", date_text(h.deadline_in_force), _basis(h)]
              for i, h in enumerate(hazards, 1)],
-            [12, 62, 14, 30, 38],
+            [10, 56, 14, 36, 40],
         )
 
     about = target
