@@ -460,5 +460,9 @@
     entries.forEach(function (e) { if (e.kind === "answer" && e.serverId && e.user === USER) answerIds[e.key] = e.serverId; });
     renderAll();
     flush();
+  }).catch(function () {
+    // No IndexedDB (e.g. a private window): say so plainly; nothing can be kept on this phone.
+    document.getElementById("sync-status").textContent = "本机存储不可用（可能是无痕模式），离线时填写的内容无法保存，请使用普通模式打开";
+    document.getElementById("sync-bar").classList.add("border-danger");
   });
 })();
