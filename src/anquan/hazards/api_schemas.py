@@ -20,7 +20,7 @@ from anquan.core.uploads import MAX_IMAGE_BYTES
 from anquan.rules.calendar import today
 from anquan.rules.deadlines import is_overdue, verification_due
 
-from .models import Hazard, HazardPhoto, RectificationRound
+from .models import DeadlineExtension, Hazard, HazardPhoto, OverdueExplanation, RectificationRound
 
 MAX_PHOTOS = 9
 Text = Annotated[str, Field(max_length=10000)]
@@ -459,5 +459,9 @@ def detail_queryset():
         Prefetch("rounds", queryset=round_qs),
         Prefetch("rounds__photos", queryset=HazardPhoto.objects.order_by("id")),
         Prefetch("photos", queryset=HazardPhoto.objects.order_by("id")),
-        "found_by", "extensions", "listings", "controls", "explanations",
+        "found_by", "listings", "controls",
+        # By their own dates, as their Meta orders within a hazard — without Meta's "hazard" first,
+        # which orders by the hazard's own ordering and so joins the hazards table for nothing.
+        Prefetch("extensions", queryset=DeadlineExtension.objects.order_by("hazard_id", "requested_at", "id")),
+        Prefetch("explanations", queryset=OverdueExplanation.objects.order_by("hazard_id", "submitted_at", "id")),
     )

@@ -346,3 +346,15 @@ def test_deep_pages_cut_from_either_half_keep_the_order(world, monkeypatch, deep
         for page in range(1, 12 // size + 2):
             seen += [i["id"] for i in client.get(f"/api/v1/hazards?page_size={size}&page={page}").json()["items"]]
         assert seen == expected, size
+
+
+def test_detail_prefetches_do_not_join_the_hazards_table(world):
+    hazard = record(world)
+    services.extension_request(actor=world["firm_user"], hazard=hazard,
+                               new_deadline=hazard.deadline_in_force + datetime.timedelta(days=3), reason="缺料")
+    with CaptureQueriesContext(connection) as ctx:
+        data = client_for(world["street"]).get(f"/api/v1/hazards/{hazard.pk}").json()
+    assert len(data["extensions"]) == 1
+    children = [q["sql"] for q in ctx.captured_queries
+                if 'FROM "hazards_deadlineextension"' in q["sql"] or 'FROM "hazards_overdueexplanation"' in q["sql"]]
+    assert len(children) == 2 and not any('"hazards_hazard"' in sql for sql in children)
