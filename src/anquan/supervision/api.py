@@ -286,6 +286,8 @@ class CircularIn(LinksIn):
 class RecordOut(Schema):
     id: int
     version: int
+    voided_at: datetime.datetime | None
+    void_reason: str
     target_unit: Ref | None
     target_department: Ref | None
     target_enterprise: Ref | None
@@ -517,6 +519,13 @@ def get_interview(request, interview_id: Id):
     return get_visible(Interview.objects.all(), request.auth, interview_id)
 
 
+@router.post("/interviews/{interview_id}/void", response=InterviewOut, summary="作废警示约谈记录（登记单位，需填写原因）")
+def void_interview(request, interview_id: Id, payload: ReasonIn):
+    interview = get_visible(Interview.objects.all(), request.auth, interview_id)
+    services.record_void(actor=request.auth, obj=interview, version=payload.version, reason=payload.reason)
+    return get_visible(Interview.objects.all(), request.auth, interview_id)
+
+
 @router.get("/circulars", response=list[CircularOut], summary="通报列表")
 @paginate(Pages)
 def list_circulars(request):
@@ -538,4 +547,11 @@ def get_circular(request, circular_id: Id):
 def circular_document(request, circular_id: Id, payload: VersionIn):
     circular = get_visible(Circular.objects.all(), request.auth, circular_id)
     services.circular_issue_document(actor=request.auth, circular=circular, version=payload.version)
+    return get_visible(Circular.objects.all(), request.auth, circular_id)
+
+
+@router.post("/circulars/{circular_id}/void", response=CircularOut, summary="作废通报（登记单位，需填写原因；其公文一并作废）")
+def void_circular(request, circular_id: Id, payload: ReasonIn):
+    circular = get_visible(Circular.objects.all(), request.auth, circular_id)
+    services.record_void(actor=request.auth, obj=circular, version=payload.version, reason=payload.reason)
     return get_visible(Circular.objects.all(), request.auth, circular_id)

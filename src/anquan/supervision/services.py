@@ -780,3 +780,40 @@ def circular_issue_document(*, actor, circular: Circular, version) -> Circular:
     record(actor=actor, assignment=assignment, obj=circular, action="accountability.circular_document", before=before,
            after=snapshot(circular))
     return circular
+
+
+def _recorder_rule(obj):
+    """Only the recording organ itself voids its record: the same 安委办 unit, or the same department."""
+    def rule(assignment):
+        if assignment.scope_kind == ScopeKind.DEPARTMENT:
+            ok = obj.recorder_department_id is not None and assignment.department_id == obj.recorder_department_id
+        else:
+            ok = assignment.scope_kind == ScopeKind.TERRITORY and assignment.unit_id == obj.recorder_unit_id
+        return None if ok else "只有登记该记录的单位可以作废"
+    return rule
+
+
+@transaction.atomic
+def record_void(*, actor, obj: Interview | Circular, version, reason) -> Interview | Circular:
+    """Void (作废) a 警示约谈 or 通报 recorded in error, with a reason; a 通报's document is voided with it."""
+    assignment = _authorize_obj(actor, obj, ACCOUNTABILITY, _recorder_rule(obj))
+    errors: dict = {}
+    reason = _text({"reason": reason}, "reason", "作废原因", errors, max_length=500)
+    _raise(errors)
+    if obj.voided_at:
+        raise Conflict("该记录已作废")
+    bump_version(obj, version)
+    before = snapshot(obj, ["voided_at", "void_reason"])
+    obj.voided_at = timezone.now()
+    obj.void_reason = reason
+    obj.save(update_fields=["voided_at", "void_reason", "version", "updated_at"])
+    if isinstance(obj, Circular) and obj.document_id and documents_available():
+        from anquan.documents.models import OfficialDocument
+        from anquan.documents.services import document_void
+
+        document = OfficialDocument.objects.filter(pk=obj.document_id, voided_at__isnull=True).first()
+        if document is not None:
+            document_void(actor=actor, document=document, version=document.version, reason=f"通报作废：{reason}"[:500])
+    record(actor=actor, assignment=assignment, obj=obj, action=f"accountability.{obj._meta.model_name}_void", before=before,
+           after=snapshot(obj, ["voided_at", "void_reason"]), reason=reason)
+    return obj

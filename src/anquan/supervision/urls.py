@@ -26,8 +26,10 @@ urlpatterns = [
     path("interviews/", views.interview_list, name="interviews"),
     path("interviews/new/", views.interview_new, name="interview_new"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/void/", views.interview_void, name="interview_void"),
     path("circulars/", views.circular_list, name="circulars"),
     path("circulars/new/", views.circular_new, name="circular_new"),
     path("circulars/<int:pk>/", views.circular_detail, name="circular"),
     path("circulars/<int:pk>/document/", views.circular_document, name="circular_document"),
+    path("circulars/<int:pk>/void/", views.circular_void, name="circular_void"),
 ]

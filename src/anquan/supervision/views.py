@@ -481,7 +481,7 @@ def circular_list(request):
                                                         **_nav("circulars", request.user)})
 
 
-def _record_detail(request, model, pk, kind):
+def _record_detail(request, model, pk, kind, errors=None, values=None, status=200):
     user = request.user
     obj = get_visible(model.objects.select_related("target_unit", "target_department", "target_enterprise",
                                                    "recorder_unit", "recorder_department", "recorded_by__person"), user, pk)
@@ -494,8 +494,10 @@ def _record_detail(request, model, pk, kind):
         "hazards": Hazard.objects.visible_to(user).filter(pk__in=obj.hazards.values("pk")),
         "inspections": Inspection.objects.visible_to(user).filter(pk__in=obj.inspections.values("pk")).select_related("site"),
         "findings": Finding.objects.visible_to(user).filter(pk__in=obj.findings.values("pk")).select_related("unit", "department"),
-        "can_document": kind == "circular" and not obj.document_id and _may(user, obj, services.ACCOUNTABILITY),
-    })
+        "can_document": kind == "circular" and not obj.document_id and not obj.voided_at and _may(user, obj, services.ACCOUNTABILITY),
+        "can_void": not obj.voided_at and _may(user, obj, services.ACCOUNTABILITY, services._recorder_rule(obj)),
+        "errors": errors or {}, "values": values or {},
+    }, status=status)
 
 
 @login_required
@@ -506,6 +508,29 @@ def interview_detail(request, pk):
 @login_required
 def circular_detail(request, pk):
     return _record_detail(request, Circular, pk, "circular")
+
+
+def _void(request, model, pk, kind):
+    user = request.user
+    obj = get_visible(model.objects.all(), user, pk)
+    try:
+        services.record_void(actor=user, obj=obj, version=request.POST.get("version"), reason=request.POST.get("reason"))
+    except Invalid as exc:
+        return _record_detail(request, model, pk, kind, errors=exc.errors, values=_values(request), status=422)
+    messages.success(request, "记录已作废。" if kind == "interview" else "通报已作废，其公文一并作废。")
+    return redirect(f"supervision:{kind}", pk=pk)
+
+
+@login_required
+@require_POST
+def interview_void(request, pk):
+    return _void(request, Interview, pk, "interview")
+
+
+@login_required
+@require_POST
+def circular_void(request, pk):
+    return _void(request, Circular, pk, "circular")
 
 
 @login_required

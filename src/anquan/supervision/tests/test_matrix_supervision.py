@@ -4,7 +4,7 @@ the pages and the API, against expectations written here by hand (not read from 
 Objects (tests/world.py): GRP (示范区安委办's group for street A and the 应急管理局, ducha a member),
 GRP_L (邻区's group); CHK_A (GRP's check of street A), CHK_Y (of the 应急管理局), CHK_L (邻区);
 FND_A, FND_Y, FND_L their findings; INT_A (约谈 of E_A in street A), INT_L (约谈 of E_L in 邻区);
-CIR_A (通报 of street A).
+CIR_A (通报 of street A). Interviews and circulars: X void (作废, the recording organ only).
 
 Letters: V view (API list + detail, page list + detail); groups: M add a member (manage), K record a
 check; checks: F record a finding; findings: R report the fix (supervised unit), C confirm it (the
@@ -70,8 +70,8 @@ FINDINGS = {             # FND_A   FND_Y   FND_L
 }
 INTERVIEWS = {           # INT_A (E_A, 街道甲)  INT_L (E_L, 邻区)
     "shi_anweiban":   ("V", "V"),
-    "anweiban":       ("V", ""),
-    "linqu_anweiban": ("",  "V"),
+    "anweiban":       ("VX", ""),       # the recording organ voids; the city sees but does not
+    "linqu_anweiban": ("",   "VX"),
     "jiedao_a":       ("V", ""),
     "lingdao":        ("V", ""),
     "wangge_a":       ("V", ""),        # E_A is in its grid
@@ -82,7 +82,7 @@ INTERVIEWS = {           # INT_A (E_A, 街道甲)  INT_L (E_L, 邻区)
 }
 CIRCULARS = {            # CIR_A (通报街道甲)
     "shi_anweiban":   ("V",),
-    "anweiban":       ("V",),
+    "anweiban":       ("VX",),
     "jiedao_a":       ("V",),
     "lingdao":        ("V",),
     **dict.fromkeys(["linqu_anweiban", "jiedao_b", "wangge_a", "qiye_a", "zhujian", "zhifa_a", "zhifa_b", "zhuanjia",
@@ -169,10 +169,21 @@ FINDING = Surface(
     page_list=lambda o: "/supervision/findings/", page_detail="/supervision/findings/{id}/",
     actions={"R": (_report(True), _report(False)), "C": (_confirm(True), _confirm(False))},
 )
+def _void(kind: str):
+    def api_probe(c, o):
+        return outcome(api_json(c, "post", f"/api/v1/{kind}s/{o.pk}/void", {"version": o.version, "reason": "登记有误"}))
+
+    def page_probe(c, o):
+        return outcome(c.post(f"/supervision/{kind}s/{o.pk}/void/", {"version": o.version, "reason": "登记有误"}).status_code)
+    return {"X": (_rolled_back(api_probe), _rolled_back(page_probe))}
+
+
 INTERVIEW = Surface("interview", api_list=lambda o: "/api/v1/interviews", api_detail="/api/v1/interviews/{id}",
-                    page_list=lambda o: "/supervision/interviews/", page_detail="/supervision/interviews/{id}/")
+                    page_list=lambda o: "/supervision/interviews/", page_detail="/supervision/interviews/{id}/",
+                    actions=_void("interview"))
 CIRCULAR = Surface("circular", api_list=lambda o: "/api/v1/circulars", api_detail="/api/v1/circulars/{id}",
-                   page_list=lambda o: "/supervision/circulars/", page_detail="/supervision/circulars/{id}/")
+                   page_list=lambda o: "/supervision/circulars/", page_detail="/supervision/circulars/{id}/",
+                   actions=_void("circular"))
 
 TABLES = [
     (GROUP, ["GRP", "GRP_L"], GROUPS),

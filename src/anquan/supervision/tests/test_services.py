@@ -349,3 +349,23 @@ def test_a_member_sees_the_street_and_its_figures_not_its_hazards(sworld):
     page = c.get(f"/supervision/checks/{w['CHK_A'].pk}/").content.decode()
     assert "被督查单位的隐患排查治理情况" in page
     assert c.get(f"/hazards/{w['H_A'].pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_voiding_a_circular_voids_its_document_and_keeps_the_number(sworld):
+    from anquan.documents.models import OfficialDocument
+
+    w = sworld
+    circular = w["CIR_A"].__class__.objects.get(pk=w["CIR_A"].pk)
+    with pytest.raises(Invalid):
+        services.record_void(actor=user("anweiban"), obj=circular, version=circular.version, reason=" ")
+    with pytest.raises(Forbidden):  # the city sees it but did not record it
+        services.record_void(actor=user("shi_anweiban"), obj=circular, version=circular.version, reason="有误")
+    services.record_void(actor=user("anweiban"), obj=circular, version=circular.version, reason="对象有误")
+    document = OfficialDocument.objects.get(pk=circular.document_id)
+    assert document.voided_at is not None and document.number == circular.document_number
+    with pytest.raises(Conflict):
+        services.record_void(actor=user("anweiban"), obj=circular, version=circular.version, reason="再次")
+    from ..selectors import circular_list
+
+    assert not circular_list(user("anweiban")).filter(pk=circular.pk).exists()
