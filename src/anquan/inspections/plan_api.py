@@ -54,6 +54,12 @@ class IssueIn(Schema):
     inspectors: Ids = Field([], description="未抽取的计划：每个任务的检查人员（人员ID）")
 
 
+class AssignIn(Schema):
+    version: Version = Field(..., description="检查任务的版本号")
+    inspectors: Ids
+    reason: Short = Field("", description="更换理由（随机抽取产生的人员必填）")
+
+
 class DrawIn(Schema):
     version: Version
     seed: Annotated[int, Field(ge=0, le=2**53 - 1)] | None = Field(None, description="随机种子；留空由系统生成")
@@ -219,6 +225,15 @@ def issue_plan(request, plan_id: Id, payload: IssueIn):
     plan = _plan(request, plan_id)
     plans.plan_issue(actor=request.auth, plan=plan, version=payload.version, inspectors=payload.inspectors)
     return _detail(request, _plan(request, plan_id))
+
+
+@router.post("/inspection-plans/{plan_id}/tasks/{task_id}/inspectors", response=TaskOut, summary="更换检查任务的检查人员（未开始的任务）")
+def assign_task(request, plan_id: Id, task_id: Id, payload: AssignIn):
+    plan = _plan(request, plan_id)
+    task = get_visible(Inspection.objects.filter(plan=plan).select_related("site", "plan"), request.auth, task_id)
+    plans.task_assign(actor=request.auth, inspection=task, version=payload.version, inspectors=payload.inspectors,
+                      reason=payload.reason)
+    return next(t for t in _tasks(request, plan) if t["id"] == task.pk)
 
 
 @router.post("/inspection-plans/{plan_id}/draws", response={201: DrawOut}, summary="双随机抽取（记录随机种子）")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", v.plan_edit, name="edit"),
     path("<int:pk>/issue/", v.plan_issue, name="issue"),
     path("<int:pk>/draw/", v.plan_draw, name="draw"),
+    path("<int:pk>/tasks/<int:task_pk>/assign/", v.task_assign, name="assign"),
     path("draws/<int:pk>/", v.draw_detail, name="draw_detail"),
 ]

@@ -203,6 +203,32 @@ def plan_issue(request, pk):
 
 
 @login_required
+def task_assign(request, pk, task_pk):
+    """Change the inspectors of a task not yet started (with a reason when they were drawn)."""
+    plan = get_visible(InspectionPlan.objects.all(), request.user, pk)
+    plans.authorize(request.user, plan, plans.PLAN)
+    task = get_visible(Inspection.objects.filter(plan=plan).select_related("site", "plan"), request.user, task_pk)
+    chosen = [str(p) for p in task.inspectors.values_list("pk", flat=True)]
+    reason, errors = "", {}
+    if request.method == "POST":
+        chosen, reason = request.POST.getlist("inspectors"), request.POST.get("reason", "").strip()
+        try:
+            plans.task_assign(actor=request.user, inspection=task, version=request.POST.get("version"),
+                              inspectors=chosen, reason=reason)
+        except Invalid as exc:
+            errors = exc.errors
+        except Conflict as exc:
+            errors = {"__all__": [exc.message]}
+        else:
+            messages.success(request, f"{task.site.name}的检查人员已更换")
+            return redirect("plans:detail", plan.pk)
+    return render(request, "inspections/plans/assign.html", {
+        "plan": plan, "task": task, "pool": plans.pool_people(plan), "chosen": chosen, "reason": reason,
+        "errors": errors, "all_errors": errors.get("__all__", []), "drawn": plan.draws.exists(),
+    }, status=422 if errors else 200)
+
+
+@login_required
 def plan_draw(request, pk):
     plan = get_visible(InspectionPlan.objects.select_related("territory"), request.user, pk)
     plans.authorize(request.user, plan, DRAW)

@@ -9,6 +9,7 @@ from anquan.audit.models import AuditEvent
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.enterprises.models import Site
 from anquan.inspections.models import Inspection, InspectionPlan, PlanStatus
+from anquan.core.tests.factories import make_user
 from anquan.inspections.services import plans
 
 from . import plans_world as pw
@@ -196,3 +197,46 @@ def test_self_inspection_plan_of_an_enterprise(w):
     # The enterprise's territory oversees its self-inspection plans; another district's department does not see them.
     assert InspectionPlan.objects.visible_to(w["street"]).filter(pk=plan.pk).exists()
     assert not InspectionPlan.objects.visible_to(w["other_zj"]).filter(pk=plan.pk).exists()
+
+
+def test_reassigning_a_task_moves_the_grants(w):
+    plan = plans.plan_create(actor=w["anweiban"], data=data(w, kind="expert", territory=w["tree"].street_a.pk,
+                                                              industries=["construction"]))
+    [task] = plans.plan_issue(actor=w["anweiban"], plan=plan, version=plan.version,
+                              inspectors=[w["expert"].person_id, w["anweiban"].person_id])
+    second = make_user("expert", username="t_expert2")
+    task.refresh_from_db()
+    with pytest.raises(NotFound):  # the district's plan is out of an inspector's reach
+        plans.task_assign(actor=w["zf1"], inspection=task, version=task.version, inspectors=[second.person_id])
+    plans.task_assign(actor=w["anweiban"], inspection=task, version=task.version,
+                      inspectors=[second.person_id, w["anweiban"].person_id], reason="原专家回避")
+    assert set(task.inspectors.values_list("pk", flat=True)) == {second.person_id, w["anweiban"].person_id}
+    assert not Inspection.objects.visible_to(w["expert"]).filter(pk=task.pk).exists()  # grants revoked
+    assert Inspection.objects.visible_to(second).filter(pk=task.pk).exists()
+    assert Grant.objects.filter(assignment__user=w["expert"], revoked_at__isnull=False).count() == 3
+    event = AuditEvent.objects.get(model_key="inspection", object_id=task.pk, action="assign")
+    assert event.reason == "原专家回避" and event.after["revoked_grants"] == 3
+    assert event.before["inspectors"] == sorted([w["expert"].person_id, w["anweiban"].person_id])
+    with pytest.raises(Conflict):  # stale version
+        plans.task_assign(actor=w["anweiban"], inspection=task, version=task.version - 1, inspectors=[second.person_id])
+    Inspection.objects.filter(pk=task.pk).update(status="in_progress")
+    task.refresh_from_db()
+    with pytest.raises(Conflict, match="已开始"):
+        plans.task_assign(actor=w["anweiban"], inspection=task, version=task.version, inspectors=[second.person_id])
+
+
+def test_reassigning_a_drawn_task_needs_a_reason(w):
+    plan = plans.plan_create(actor=w["yingji"], data=data(w, kind="industry", enforcement=True, industries=["hazchem"]))
+    plans.plan_draw(actor=w["yingji"], plan=plan, version=plan.version, seed=3, target_count=1,
+                    pool=[w["zf1"].person_id, w["zf2"].person_id, w["zf3"].person_id])
+    plan.refresh_from_db()
+    [task] = plans.plan_issue(actor=w["yingji"], plan=plan, version=plan.version)
+    task.refresh_from_db()
+    with pytest.raises(Invalid) as err:
+        plans.task_assign(actor=w["yingji"], inspection=task, version=task.version,
+                          inspectors=[w["zf1"].person_id, w["zf3"].person_id])
+    assert "理由" in err.value.errors["reason"][0]
+    with pytest.raises(Invalid) as err:
+        plans.task_assign(actor=w["yingji"], inspection=task, version=task.version, inspectors=[w["zf1"].person_id],
+                          reason="回避")
+    assert "执法证" in err.value.errors["inspectors"][0]

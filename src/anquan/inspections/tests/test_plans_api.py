@@ -116,7 +116,8 @@ ROUTES = [("post", "/api/v1/inspection-plans"), ("post", "/api/v1/inspection-pla
           ("put", "/api/v1/inspection-plans/{plan}"), ("post", "/api/v1/inspection-plans/{plan}/issue"),
           ("post", "/api/v1/inspection-plans/{plan}/draws"), ("post", "/api/v1/checklists"),
           ("put", "/api/v1/checklists/{draft}"), ("post", "/api/v1/checklists/{published}/retire"),
-          ("post", "/api/v1/checklists/{draft}/publish")]
+          ("post", "/api/v1/checklists/{draft}/publish"),
+          ("post", "/api/v1/inspection-plans/{issued}/tasks/{task}/inspectors")]
 
 
 @pytest.fixture
@@ -127,8 +128,12 @@ def fuzz_world(w):
 
     plan = plans.plan_create(actor=w["yingji"], data={"name": "模糊测试计划", "kind": "industry", **pw.PERIOD,
                                                       "checklists": [draft.pk]})
+    issued = plans.plan_create(actor=w["yingji"], data={"name": "模糊测试已下达计划", "kind": "industry", **pw.PERIOD,
+                                                        "checklists": [draft.pk], "industries": ["hazchem"]})
+    [task] = plans.plan_issue(actor=w["yingji"], plan=issued, version=issued.version, inspectors=[w["zf1"].person_id])
     new_draft = cl.checklist_new_version(actor=w["yingji"], checklist=draft)
-    return client(w["yingji"]), {"plan": plan.pk, "draft": new_draft.pk, "published": draft.pk}
+    return client(w["yingji"]), {"plan": plan.pk, "draft": new_draft.pk, "published": draft.pk, "issued": issued.pk,
+                                 "task": task.pk}
 
 
 @pytest.mark.slow

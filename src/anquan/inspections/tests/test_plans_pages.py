@@ -109,3 +109,31 @@ def test_plan_pages_scope_and_issue_errors(w):
     assert client(w["firm_user"]).get("/inspection-plans/new/").status_code == 200  # self-inspection only
     assert client(w["zf1"]).get("/inspection-plans/new/").status_code == 403
     assert f"/inspection-plans/{plan.pk}/" in client(w["anweiban"]).get("/inspection-plans/").content.decode()
+
+
+def test_reassign_page_and_api(w):
+    checklist = pw.published(w["admin"], "通用检查表")
+    from anquan.inspections.services import plans
+
+    plan = plans.plan_create(actor=w["yingji"], data={"name": "换人计划", "kind": "industry", **pw.PERIOD,
+                                                      "checklists": [checklist.pk], "enforcement": True,
+                                                      "industries": ["hazchem"]})
+    [task] = plans.plan_issue(actor=w["yingji"], plan=plan, version=plan.version,
+                              inspectors=[w["zf1"].person_id, w["zf2"].person_id])
+    task.refresh_from_db()
+    c = client(w["yingji"])
+    assert f"/inspection-plans/{plan.pk}/tasks/{task.pk}/assign/" in c.get(f"/inspection-plans/{plan.pk}/").content.decode()
+    bad = c.post(f"/inspection-plans/{plan.pk}/tasks/{task.pk}/assign/", {"version": task.version, "inspectors": [w["zf3"].person_id],
+                                                                          "reason": "张三回避"})
+    assert bad.status_code == 422 and "执法证" in bad.content.decode() and "张三回避" in bad.content.decode()
+    ok = c.post(f"/inspection-plans/{plan.pk}/tasks/{task.pk}/assign/",
+                {"version": task.version, "inspectors": [w["zf1"].person_id, w["zf3"].person_id]})
+    assert ok.status_code == 302
+    assert set(task.inspectors.values_list("pk", flat=True)) == {w["zf1"].person_id, w["zf3"].person_id}
+    task.refresh_from_db()
+    r = c.post(f"/api/v1/inspection-plans/{plan.pk}/tasks/{task.pk}/inspectors",
+               data={"version": task.version, "inspectors": [w["zf2"].person_id, w["zf3"].person_id]}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["inspectors"] == sorted([w["zf2"].person_id, w["zf3"].person_id])
+    assert client(w["zf1"]).post(f"/api/v1/inspection-plans/{plan.pk}/tasks/{task.pk}/inspectors",
+                                 data={"version": task.version + 1, "inspectors": []}, content_type="application/json").status_code == 403
+    assert client(w["zhujian"]).get(f"/inspection-plans/{plan.pk}/tasks/{task.pk}/assign/").status_code == 404
