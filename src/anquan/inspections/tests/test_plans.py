@@ -7,9 +7,9 @@ import time_machine
 from anquan.accounts.models import Grant
 from anquan.audit.models import AuditEvent
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
+from anquan.core.tests.factories import make_user
 from anquan.enterprises.models import Site
 from anquan.inspections.models import Inspection, InspectionPlan, PlanStatus
-from anquan.core.tests.factories import make_user
 from anquan.inspections.services import plans
 
 from . import plans_world as pw
