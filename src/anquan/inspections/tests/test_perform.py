@@ -332,3 +332,25 @@ def test_two_phones_replaying_the_same_records_at_once_store_them_once(settings,
     assert Answer.objects.filter(part__inspection=task).count() == 1
     assert Signature.objects.filter(inspection=task).count() == 1
     assert AuditEvent.objects.filter(model_key="answer").count() == 1
+
+
+def test_joint_inspection_each_department_owns_its_parts_hazards(world):
+    """联合检查: one visit, two departments' checklists; each 不符合 becomes a hazard found by the part's department."""
+    from anquan.inspections.models import InspectionPart
+
+    t, za = world["t"], world["za"]
+    task = make_task(world["site"], inspectors=[za], kind="joint", department=t.yingji,
+                     checklists=[inspection_checklist(1, department=t.yingji), inspection_checklist(1, department=t.zhujian)])
+    second = task.parts.order_by("sort")[1]
+    InspectionPart.objects.filter(pk=second.pk).update(department=t.zhujian)
+    c = client_for(za)
+    for part, text in zip(task.parts.order_by("sort"), ("应急部分：安全出口堵塞", "住建部分：脚手架未验收"), strict=True):
+        item = part.checklist.items.get()
+        body = {"client_id": str(uuid.uuid4()), "part": part.pk, "item": item.pk, "result": "nonconform", "hazard_description": text}
+        assert call(c, "put", f"/api/v1/inspections/{task.pk}/answers", body)[0] == 201
+    sign_all(c, task, [za.person])
+    version = c.get(f"/api/v1/inspections/{task.pk}").json()["version"]
+    status, data = call(c, "post", f"/api/v1/inspections/{task.pk}/complete", {"version": version})
+    assert status == 200, data
+    found = dict(Hazard.objects.filter(inspection=task).values_list("description", "finder_department"))
+    assert found == {"应急部分：安全出口堵塞": t.yingji.pk, "住建部分：脚手架未验收": t.zhujian.pk}
