@@ -45,6 +45,13 @@ ACTION_LABELS = {
     "refuse_sign": "记录拒绝签字",
     "representative": "记录被检查单位代表",
     "complete": "完成检查",
+    # inspections: templates, plans, draws
+    "publish": "发布",
+    "new_version": "生成新版本",
+    "retire": "废止",
+    "draw": "双随机抽取",
+    "issue": "下达",
+    "assign": "更换检查人员",
     # documents (公文)
     "document_issue": "签发公文",
     "document_void": "作废公文",
