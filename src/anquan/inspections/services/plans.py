@@ -44,7 +44,7 @@ from anquan.enterprises.models import EnterpriseStatus, RiskColour, Site
 from anquan.hazards.models import Checklist
 from anquan.orgs.models import Department, Industry, OrgUnit
 
-from ..models import Draw, Inspection, InspectionKind, InspectionPart, InspectionPlan, InspectionStatus, PlanStatus
+from ..models import CHAIN_KINDS, Draw, Inspection, InspectionKind, InspectionPart, InspectionPlan, InspectionStatus, PlanStatus
 from . import draw as draw_mod
 from .checklists import usable_q
 
@@ -265,6 +265,9 @@ def clean_plan(assignment, data: dict) -> dict:
     out["unannounced"] = _flag(data.get("unannounced")) or kind == InspectionKind.UNANNOUNCED
     if out["unannounced"] and kind == InspectionKind.SELF:
         errors["unannounced"] = ["企业自查不能设为暗访"]
+    elif out["unannounced"] and assignment.scope_kind == ScopeKind.TERRITORY and assignment.unit.kind in CHAIN_KINDS:
+        # The visit is hidden from the street, community and grid until performed: they cannot organise it.
+        errors["unannounced"] = ["暗访（四不两直）由区县级及以上或行业部门组织，街道、社区、网格不能组织"]
     per_task = data.get("inspectors_per_task", 2)
     per_task = safe_id(per_task) if per_task not in (None, "") else 2
     if per_task is None or not 1 <= per_task <= 10:

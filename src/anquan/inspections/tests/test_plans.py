@@ -74,6 +74,9 @@ def test_bad_plan_input_gets_chinese_messages(w):
     with pytest.raises(Invalid) as err:
         plans.plan_create(actor=w["firm_user"], data=data(w, kind="industry"))
     assert "自查" in err.value.errors["kind"][0]
+    with pytest.raises(Invalid) as err:
+        plans.plan_create(actor=w["street"], data=data(w, kind="unannounced"))
+    assert "街道、社区、网格不能组织" in err.value.errors["unannounced"][0]
     with pytest.raises(Forbidden):
         plans.plan_create(actor=w["zf1"], data=data(w))  # an inspector performs, does not plan
     with pytest.raises(Forbidden):
