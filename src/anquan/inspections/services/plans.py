@@ -44,7 +44,16 @@ from anquan.enterprises.models import EnterpriseStatus, RiskColour, Site
 from anquan.hazards.models import Checklist
 from anquan.orgs.models import Department, Industry, OrgUnit
 
-from ..models import CHAIN_KINDS, Draw, Inspection, InspectionKind, InspectionPart, InspectionPlan, InspectionStatus, PlanStatus
+from ..models import (
+    CHAIN_KINDS,
+    Draw,
+    Inspection,
+    InspectionKind,
+    InspectionPart,
+    InspectionPlan,
+    InspectionStatus,
+    PlanStatus,
+)
 from . import draw as draw_mod
 from .checklists import usable_q
 
