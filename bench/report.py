@@ -16,7 +16,8 @@ def _target(name: str, value, limit, met: bool | None, note: str = "") -> dict:
     return out
 
 
-def targets(results: list[dict], scale: str, page_size_queries: dict, other_scale: dict | None) -> list[dict]:
+def targets(results: list[dict], scale: str, page_size_queries: dict, other_scale: dict | None,
+            commit: str | None = None) -> list[dict]:
     """Every target of item 8 with the measured value and met/missed (None: not measurable in this run)."""
     by = {r["scenario"]: r for r in results}
     out = []
@@ -43,7 +44,10 @@ def targets(results: list[dict], scale: str, page_size_queries: dict, other_scal
         counts = sorted(set(page_size_queries.values()))
         out.append(_target("query count independent of page size (hazard_list_district, page_size 10/50/200)",
                            page_size_queries, "equal", len(counts) == 1))
-    if other_scale:
+    if other_scale and commit and other_scale.get("commit") != commit:
+        out.append(_target("query count independent of data size", None, "equal", None,
+                           f"另一规模的结果来自另一代码版本（{other_scale.get('commit') or '未记录'}），不可比"))
+    elif other_scale:
         other = {r["scenario"]: r for r in other_scale.get("results", [])}
         changed = {n: [other[n]["queries"], by[n]["queries"]] for n in LISTS_AND_DETAIL
                    if n in other and n in by and other[n]["queries"] != by[n]["queries"]}
@@ -85,6 +89,8 @@ def table(results: list[dict], target_rows: list[dict]) -> str:
             extra = f"{r.get('seconds')} s, peak {r.get('peak_mb')} MB"
         elif r["scenario"] == "throughput":
             extra = f"{r.get('requests_per_s')} req/s, {r.get('errors')} errors"
+        if r.get("load_1m") is not None:
+            extra += f"{', ' if extra else ''}load {r['load_1m']}"
 
         def f(v):
             return "-" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v))

@@ -163,7 +163,8 @@ class Bench:
             return {"scenario": "ledger_export", "scale": self.scale, "error": out.stderr[-500:]}
         data = json.loads(out.stdout.strip().splitlines()[-1])
         return {"scenario": "ledger_export", "scale": self.scale, "rows": data["rows"], "samples": 1,
-                "p50_ms": round(data["seconds"] * 1000), "p95_ms": None, "sql_p50_ms": None, "queries": None, **data}
+                "p50_ms": round(data["seconds"] * 1000), "p95_ms": None, "sql_p50_ms": None, "queries": None, **data,
+                "load_1m": round(os.getloadavg()[0], 2)}
 
     def throughput(self, port: int, world) -> dict:
         if load.wrk_path() is None:
@@ -175,7 +176,7 @@ class Bench:
         load.write_script(script, mix, self.tokens)
         data = load.run(port, script, seconds=env_int("BENCH_THROUGHPUT_SECONDS", 60))
         return {"scenario": "throughput", "scale": self.scale, "rows": None, "samples": data["requests"],
-                "sql_p50_ms": None, "queries": None, **data}
+                "sql_p50_ms": None, "queries": None, **data, "load_1m": round(os.getloadavg()[0], 2)}
 
     # ---------------------------------------------------------------- the whole run
 
@@ -196,24 +197,28 @@ class Bench:
                 today = datetime.date.fromisoformat(info["as_of"])
                 world = scenarios.World(conn, today)
                 plans = self.plan(world, conn)
-                runs = {}
+                runs, loads = {}, {}
                 for name, reqs in plans.items():
                     started = time.perf_counter()
                     runs[name] = self.run_scenario(server.port, name, reqs, conn)
-                    print(f"  {name}: {len(runs[name]['timed'])} samples in {time.perf_counter() - started:.0f}s", flush=True)
+                    loads[name] = round(os.getloadavg()[0], 2)  # the machine is shared: say how busy it was
+                    print(f"  {name}: {len(runs[name]['timed'])} samples in {time.perf_counter() - started:.0f}s"
+                          f" (load {loads[name]})", flush=True)
             self.page_sizes(server.port)
             time.sleep(1)
             captured = sqlcapture.load(self.capture)
             for name, run in runs.items():
-                self.results.append(self.summarise(name, run, captured))
+                self.results.append({**self.summarise(name, run, captured), "load_1m": loads[name]})
             if not os.environ.get("BENCH_ONLY") or "ledger_export" in os.environ["BENCH_ONLY"]:
                 self.results.append(self.export())
             if not os.environ.get("BENCH_ONLY") or "throughput" in os.environ["BENCH_ONLY"]:
                 self.results.append(self.throughput(server.port, world))
         finally:
             server.stop()
-        target_rows = report.targets(self.results, self.scale, self.page_size_queries, report.load_other(OUT, self.scale))
+        target_rows = report.targets(self.results, self.scale, self.page_size_queries, report.load_other(OUT, self.scale),
+                                     git_commit())
         doc = {"scale": self.scale, "finished_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+               "commit": git_commit(),
                "machine": machine(), "postgresql": self.pg_settings(), "dataset": info,
                "gunicorn_workers": env_int("BENCH_WORKERS", 4), "run_seconds": round(time.perf_counter() - t0, 1),
                "results": self.results, "queries_by_page_size": self.page_size_queries, "targets": target_rows}
@@ -239,6 +244,14 @@ def _rows_of(name: str, data: bytes):
     if name.startswith("dashboard"):
         return (body.get("total") or {}).get("value")
     return 1
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
 
 
 def machine() -> dict:
