@@ -32,6 +32,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_directory(tmp_path_factory):
+    """Uploaded photos, signatures and generated documents of tests go to a temporary directory, never to
+    var/media of the developer's demo; subprocesses (a real Celery worker, a second app server) inherit it."""
+    import os
+
+    from django.test.utils import override_settings
+
+    media = str(tmp_path_factory.mktemp("media"))
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = media
+    with override_settings(MEDIA_ROOT=media):
+        yield media
+    if previous is None:
+        os.environ.pop("MEDIA_ROOT", None)
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _tasks_in_process():
     """Background tasks run in the test's own process, even with REDIS_URL set (CI): only the tests
     that start a real worker (anquan.jobs.tests.worker) switch this off for themselves."""
