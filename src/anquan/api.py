@@ -4,10 +4,10 @@ from ninja.renderers import JSONRenderer
 
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
+from anquan.documents.api import router as documents_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
 from anquan.hazards.lookback_api import router as lookback_router
-from anquan.documents.api import router as documents_router
 from anquan.inspections.api import router as inspections_router
 from anquan.inspections.checklist_api import router as checklists_router
 from anquan.inspections.plan_api import router as plans_router

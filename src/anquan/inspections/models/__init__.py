@@ -1,7 +1,6 @@
 """Models of inspections (检查), one module per sub-domain: the visit and its parts, the plan and its
 random draw, and what was recorded on site (answers, photos, signatures)."""
-from .inspection import (CHAIN_KINDS, Inspection, InspectionKind, InspectionPart, InspectionQuerySet,
-                         InspectionStatus)
+from .inspection import CHAIN_KINDS, Inspection, InspectionKind, InspectionPart, InspectionQuerySet, InspectionStatus
 from .plan import Draw, InspectionPlan, PlanStatus
 from .record import Answer, AnswerPhoto, AnswerResult, Signature, SignerKind
 
