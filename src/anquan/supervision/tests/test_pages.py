@@ -146,3 +146,14 @@ def test_interview_and_circular_forms(sworld):
                                                       "issued_on": w["CHK_A"].checked_on.isoformat(),
                                                       "inspections": [w["I_DONE"].pk, w["I_L"].pk]})
     assert response.status_code == 422 and "相关检查中有不存在或不在您的管辖范围内的记录" in response.content.decode()
+
+
+def test_circular_page_links_its_document(sworld):
+    """A circular's page leads to its 通报 document: the document page and the .docx download."""
+    w = sworld
+    circular = w["CIR_A"]
+    if not circular.document_id:
+        pytest.skip("the world's circular was made without a document")
+    page = client_for(w, "anweiban").get(f"/supervision/circulars/{circular.pk}/").content.decode()
+    assert f'href="/documents/{circular.document_id}/docx/"' in page
+    assert circular.document_number in page
