@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 
 from anquan.accounts.models import Person
-from anquan.core.tests.factories import make_enterprise, make_site, make_tree, make_user  # noqa: F401 (re-exported)
+from anquan.core.tests.factories import make_enterprise, make_site, make_tree, make_user
 from anquan.hazards.models import HazardCategory
 from anquan.inspections.services import checklists as cl
 
