@@ -252,7 +252,7 @@ def _page_ids(qs: QuerySet[Hazard], offset: int, limit: int, today: datetime.dat
 
 
 def page_rows(qs: QuerySet[Hazard], offset: int, limit: int, related=LIST_RELATED,
-              today: datetime.date | None = None) -> list[Hazard]:
+              today: datetime.date | None = None, only: tuple[str, ...] | None = None) -> list[Hazard]:
     """Rows ``offset … offset+limit`` of a ``hazard_list`` queryset, by a deferred join.
 
     Sorting whole rows (every column and the joined rows) to skip 9,950 of them for page 200
@@ -260,11 +260,15 @@ def page_rows(qs: QuerySet[Hazard], offset: int, limit: int, related=LIST_RELATE
     sorted and sliced in a sub-select of ``qs`` (its scope and filters; ``_page_ids``), and the
     full rows with their related rows fetched by primary key, sorted again (only ``limit`` rows)
     in the same order. ``qs`` must be annotated with ``overdue_rank`` for ``today`` (``hazard_list``).
+    ``only``: the fields to load (``Hazard`` fields and ``related__field``), when the caller knows
+    exactly what it reads — fewer columns to transfer, parse and turn into objects.
     """
     today = today or shanghai_today()
     ids = _page_ids(qs, offset, limit, today)
     page = (Hazard.objects.filter(pk__in=ids).annotate(overdue_rank=_overdue_rank(today))
             .select_related(*related).order_by(*LIST_ORDER))
+    if only:
+        page = page.only(*only)
     return list(page)
 
 

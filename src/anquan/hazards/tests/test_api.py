@@ -14,7 +14,7 @@ from django.utils import timezone
 from anquan.core.tests.factories import make_enterprise, make_site, make_tree, make_user
 from anquan.hazards import services
 from anquan.hazards.choices import HazardStatus
-from anquan.hazards.models import Hazard, RectificationRound
+from anquan.hazards.models import Hazard, HazardCategory, RectificationRound
 
 from .test_loop_smoke import png
 
@@ -213,8 +213,12 @@ def test_list_makes_a_constant_number_of_queries(world, django_assert_num_querie
         assert len(client.get("/api/v1/hazards?page_size=3").json()["items"]) == 3
     for i in range(30):
         record(world, description=f"另{i}处")
+    category = HazardCategory.objects.create(code="T1", name="测试类别", path="/T1/")
+    Hazard.objects.update(category=category)  # every column the list shows filled
     with django_assert_num_queries(LIST_QUERIES):
-        assert len(client.get("/api/v1/hazards?page_size=30").json()["items"]) == 30
+        items = client.get("/api/v1/hazards?page_size=30").json()["items"]
+    assert len(items) == 30 and {i["category_name"] for i in items} == {"测试类别"}
+    assert all(i["site_name"] and i["enterprise_name"] and i["grid_name"] for i in items)
 
 
 def test_detail_makes_a_constant_number_of_queries(world, django_assert_num_queries):
