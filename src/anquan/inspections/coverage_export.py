@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from anquan.enterprises.exporter import MAX_ROWS, xlsx_response
+from anquan.enterprises.models import Site
 
 from . import coverage as cov
 
@@ -102,17 +103,18 @@ def _sites(wb, user, report: cov.Report):
     p = report.params
     ws = _sheet(wb, "场所明细", SITE_COLUMNS)
     ws.append(_header(ws, SITE_COLUMNS))
-    kinds = cov.kinds_of_sites(user, p, cov.frame(user, p).values("pk"))
+    frame = cov.frame(user, p).values("pk")
+    kinds = cov.kinds_of_sites(user, p, frame)
     streets = cov.street_names(p.territory)
-    for n, s in enumerate(cov.table(report.sites, p.only).iterator(chunk_size=2000)):
-        if n >= MAX_ROWS:
-            break
-        ent = s.enterprise
+    details = {pk: rest for pk, *rest in Site.objects.filter(pk__in=frame).values_list(
+        "pk", "enterprise__name", "enterprise__credit_code", "grid__name", "industry__name").iterator(chunk_size=5000)}
+    for r in cov.table(report.sites, p.only)[:MAX_ROWS]:
+        enterprise, credit_code, grid, industry = details[r.pk]
         ws.append([
-            s.name, ent.name if ent else "（无所属企业）", ent.credit_code if ent else "", cov.street_of(s, streets),
-            s.grid.name, s.industry.name if s.industry_id else "", str(cov.COLOUR_LABELS.get(s.colour, "")),
-            "是" if s.n_done else "否", s.n_done, "、".join(f"{label}{n_}次" for label, n_ in kinds.get(s.pk, [])),
-            _local(s.last_at), s.n_expected, s.n_short, s.n_pending,
+            r.name, enterprise or "（无所属企业）", credit_code or "", cov.street_of(r.grid_path, streets), grid,
+            industry or "", str(cov.COLOUR_LABELS.get(r.colour, "")), "是" if r.n_done else "否", r.n_done,
+            "、".join(f"{label}{n}次" for label, n in kinds.get(r.pk, [])), _local(r.last_at), r.n_expected,
+            r.n_short, r.n_pending,
         ])
 
 

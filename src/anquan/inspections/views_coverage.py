@@ -54,12 +54,12 @@ def coverage(request):
     user = request.user
     report = cov.report(user, p)
     page = paginate(request, cov.table(report.sites, p.only))
-    rows = list(page.object_list)
+    rows = cov.with_sites(list(page.object_list))
     kinds = cov.kinds_of_sites(user, p, [s.pk for s in rows])
     streets = cov.street_names(p.territory)
     for site in rows:
         site.kind_counts = kinds.get(site.pk, [])
-        site.street_name = cov.street_of(site, streets)
+        site.street_name = cov.street_of(site.grid.path, streets)
     query = urlencode(p.query())
     breakdown = report.streets or report.grids
     context = {

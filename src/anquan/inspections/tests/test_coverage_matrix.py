@@ -116,3 +116,21 @@ def test_a_territory_out_of_reach_is_refused_not_shown(world):
     assert page.status_code == 200 and "不在您的管辖范围内" in page.content.decode()
     rows = _rows(export)
     assert world["S_B"].name not in rows and world["S_A"].name in rows
+
+
+@pytest.mark.django_db
+def test_counted_visits_are_the_visible_ones_for_every_planner(world):
+    from anquan.inspections import coverage as cov
+    from anquan.inspections.models import Inspection
+
+    for username, expected in EXPECT.items():
+        if expected[0] != "ok":
+            continue
+        user = world["users"][username]
+        with time_machine.travel(NOW, tick=False):
+            p, _ = cov.parse_params(user, {**PERIOD, "kind": ""}, NOW.date())
+            start, end = cov._bounds(p)
+            visible = Inspection.objects.visible_to(user).filter(
+                site__in=cov.frame(user, p).values("pk"), voided_at__isnull=True, performed_at__gte=start,
+                performed_at__lt=end, kind__in=list(p.kinds))
+            assert set(cov.performed(user, p)) == set(visible), username
