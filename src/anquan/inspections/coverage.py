@@ -117,11 +117,11 @@ def territory_options(user) -> list[OrgUnit]:
     within = Q()
     for root in roots:
         within |= Q(path__startswith=root.path)
-    units = OrgUnit.objects.filter(within, kind__in=TERRITORY_KINDS, voided_at__isnull=True).order_by("path")
-    units = list(units.only("id", "name", "kind", "path", "depth")[:MAX_GRID_OPTIONS + 200])
-    if len(units) > MAX_GRID_OPTIONS:
-        units = [u for u in units if u.kind != UnitKind.GRID]
-    return units
+    units = OrgUnit.objects.filter(within, kind__in=TERRITORY_KINDS, voided_at__isnull=True).only("id", "name", "kind", "path", "depth")
+    grids = list(units.filter(kind=UnitKind.GRID).order_by("path")[:MAX_GRID_OPTIONS + 1])
+    if len(grids) > MAX_GRID_OPTIONS:
+        grids = []
+    return sorted([*units.exclude(kind=UnitKind.GRID), *grids], key=lambda u: u.path)
 
 
 def _date(raw: str | None, default: datetime.date, label: str) -> datetime.date:

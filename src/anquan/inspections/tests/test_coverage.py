@@ -304,3 +304,14 @@ def test_counted_visits_are_exactly_the_visible_ones_and_grants_do_not_widen_the
         visible = Inspection.objects.visible_to(user).filter(
             site__in=cov.frame(user, p).values("pk"), voided_at__isnull=True, performed_at__gte=start, performed_at__lt=end)
         assert set(cov.performed(user, p)) == set(visible), name
+
+
+@pytest.mark.django_db
+def test_territory_options_drop_grids_only_when_too_many(world, monkeypatch):
+    t = world["tree"]
+    options = {u.pk for u in cov.territory_options(world["anweiban"])}
+    assert {t.district.pk, t.street_a.pk, t.street_b.pk, t.grid_a.pk, t.grid_b.pk} <= options
+    assert t.other_street.pk not in options and t.city.pk not in options
+    monkeypatch.setattr(cov, "MAX_GRID_OPTIONS", 2)
+    options = {u.pk for u in cov.territory_options(world["anweiban"])}
+    assert {t.district.pk, t.street_a.pk, t.street_b.pk, t.community_b.pk} <= options and t.grid_a.pk not in options
