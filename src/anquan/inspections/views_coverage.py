@@ -66,6 +66,7 @@ def coverage(request):
         "nav_active": "coverage",
         "p": p, "report": report, "page": page, "rows": rows, "today": today(),
         "query": query, "table_query": urlencode([kv for kv in p.query() if kv[0] != "only"]),
+        "unit_query": urlencode([kv for kv in p.query() if kv[0] not in ("only", "territory")]),
         "territories": cov.territory_options(user), "industries": Industry.objects.all(),
         "kind_choices": list(cov.KIND_LABELS.items()), "only_choices": list(cov.ONLY_CHOICES.items()),
         "chart": _chart(breakdown), "chart_title": "各街道检查覆盖率" if report.streets else "各网格检查覆盖率",

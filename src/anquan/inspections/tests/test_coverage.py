@@ -202,6 +202,10 @@ def test_page_access_and_content(world, client):
     assert 'data-figure="percent">50.0%' in html and 'data-figure="shortfall">1<' in html
     assert "红厂区" in html and "邻区厂区" not in html and "取缔厂区" not in html
     assert "地方可配置的默认值，不是法定频次" in html and "chart-coverage" in html
+    street_link = f"territory={world['tree'].street_a.pk}"
+    assert street_link in html  # each street links to its own coverage
+    html = client.get("/coverage/", {**Q1, "territory": str(world["tree"].street_a.pk)}).content.decode()
+    assert "红厂区" in html and "黄库区" not in html
     html = client.get("/coverage/", {**Q1, "only": "uncovered"}).content.decode()
     assert "黄库区" in html and "蓝厂区" in html and "红厂区" not in html.split('id="sites"')[1]
     client.force_login(world["jiedao_a"])
