@@ -16,6 +16,7 @@ Relative to the as-of date (d), whatever the seed:
   ``SHU``   街道甲's 属地 plan for wangge_a's grid (jiedao_a + wangge_a), one task performed, the rest planned;
   ``LIAN``  the 安委办's 联合检查 (消防救援大队 + 住建局, one visit, each department owning its part) at
             qiye_b's site, performed;
+  ``ZI``    qiye_a's monthly 企业自查 of its own sites (qiye_a + qiye_a_fzr), the first performed;
   ``AN``    a planned 暗访 (四不两直) at qiye_a's site for zhifa_a and zhifa_b, made by hand (a task of no plan)
             — in zhifa_a's list, never in qiye_a's or jiedao_a's until performed.
 
@@ -416,6 +417,27 @@ class Scenes:
         self.made["LIAN"] = [t.pk for t in tasks]
         return plan
 
+    def self_plan(self) -> InspectionPlan:
+        """qiye_a's own monthly self-inspection (企业自查) of all its sites; the first one performed."""
+        from anquan.inspections.services.plans import plan_create, plan_issue
+
+        d, qiye = self.as_of, self.u["qiye_a"]
+        ent = self.demo.enterprise_a
+        with at_moment(_day(d, 15, 8, 30)):
+            plan = plan_create(actor=qiye, data={
+                "name": f"{ent.name}{d.year}年{d.month}月安全生产自查", "kind": "self",
+                "period_start": (d - datetime.timedelta(days=15)).isoformat(),
+                "period_end": (d + datetime.timedelta(days=15)).isoformat(),
+                "checklists": [self.lists["工贸"].pk], "notes": "每月一次全面自查，主要负责人带队",
+            })
+            tasks = plan_issue(actor=qiye, plan=plan, version=plan.version,
+                               inspectors=[self.person("qiye_a"), self.person("qiye_a_fzr")])
+        tasks.sort(key=lambda t: t.pk)
+        self.perform(tasks[0], _day(d, 8, 15), {}, "qiye_a", nonconform=1,
+                     representative=(ent.principal_name, "主要负责人"))
+        self.made["ZI"] = [t.pk for t in tasks]
+        return plan
+
     def unannounced(self) -> Inspection:
         """A 暗访 at qiye_a's site for zhifa_a and zhifa_b, made by hand (no plan), audited like an issued task."""
         d, yingji = self.as_of, self.u["yingji"]
@@ -439,6 +461,7 @@ class Scenes:
         self.industry_plan()
         self.street_plan()
         self.joint_plan()
+        self.self_plan()
         self.unannounced()
         return {k: len(v) for k, v in self.made.items()}
 

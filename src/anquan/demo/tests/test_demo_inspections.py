@@ -75,6 +75,12 @@ def test_the_scripted_plans_and_tasks(demo):
         assert set(part.answers.values_list("answered_by__username", flat=True)) == {owner}
         assert all(a.hazard.finder_department == part.department for a in part.answers.filter(result="nonconform"))
     assert task.hazards.count() == 2
+
+    zi = InspectionPlan.objects.get(kind="self", enterprise=demo.enterprise_a)
+    done = zi.inspections.get(performed_at__isnull=False)
+    assert zi.created_by == users["qiye_a"] and done.completed_by == users["qiye_a"]
+    assert [(h.source, h.finder_enterprise) for h in done.hazards.all()] == [("self", demo.enterprise_a)]
+    assert not InspectionPlan.objects.visible_to(users["qiye_b"]).filter(pk=zi.pk).exists()
     assert {h.finder_department for h in Hazard.objects.visible_to(users["jiedao_b"]).filter(inspection=task)} <= {
         depts["xiaofang"], depts["zhujian"]}
 
@@ -151,7 +157,7 @@ def _fingerprint():
 def test_same_seed_same_inspections_and_the_load_demo_option(media):
     call_command("load_demo", "--streets", "3", "--enterprises", "60", "--as-of", "2026-03-01", "--seed", "7", "--inspections")
     first = _fingerprint()
-    assert first[0] and len(first[1]) == 3
+    assert first[0] and len(first[1]) == 4
     call_command("flush", interactive=False, verbosity=0)
     build_demo(**SMALL)
     assert _fingerprint() == first
