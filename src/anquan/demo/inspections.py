@@ -12,7 +12,8 @@ Relative to the as-of date (d), whatever the seed:
 - Scenes (through the services, on the dates below, so the audit trail and the grants are theirs):
   ``HANG``  应急管理局's 行业 plan (执法检查, 双随机 with a recorded seed, pool zhifa_a + zhifa_b), issued
             at d−35; three of its tasks performed (answers, photos, both inspectors' signatures, the
-            representative signing once and refusing once, hazards raised), the others planned;
+            representative signing once and refusing once, hazards raised, the 现场检查记录 and, where
+            hazards were found, the 责令限期整改指令书 issued the same afternoon), the others planned;
   ``SHU``   街道甲's 属地 plan for wangge_a's grid (jiedao_a + wangge_a), one task performed, the rest planned;
   ``LIAN``  the 安委办's 联合检查 (消防救援大队 + 住建局, one visit, each department owning its part) at
             qiye_b's site, performed;
@@ -340,6 +341,17 @@ class Scenes:
                 "handling": "已当场告知问题，责令限期整改，整改情况将组织复查" if nonconform else "无",
             })
 
+    def documents(self, task: Inspection, when: datetime.datetime) -> None:
+        """The afternoon after the visit zhifa_a issues its 现场检查记录 and, when it found hazards, the
+        责令限期整改指令书 (the documents app's generators: numbered per unit and year, audited)."""
+        from anquan.documents.actions import generate
+
+        with at_moment(when):
+            task = Inspection.objects.get(pk=task.pk)
+            generate(self.u["zhifa_a"], "inspection_record", task)
+            if task.hazards.exists():
+                generate(self.u["zhifa_a"], "rectification_order", task)
+
     # -- the scenes ----------------------------------------------------------------------------
 
     def industry_plan(self) -> InspectionPlan:
@@ -362,6 +374,7 @@ class Scenes:
         tasks.sort(key=lambda t: order[t.site_id])
         for n, (task, days) in enumerate(zip(tasks[:3], (28, 16, 6), strict=False)):
             self.perform(task, _day(d, days, 9, 30), {}, "zhifa_a", nonconform=(2, 1, 0)[n], refuse=(n == 1))
+            self.documents(task, _day(d, days, 16, 30))
         self.made["HANG"] = [t.pk for t in tasks]
         return plan
 

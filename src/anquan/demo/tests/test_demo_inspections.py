@@ -58,6 +58,10 @@ def test_the_scripted_plans_and_tasks(demo):
         assert t.completed_by == users["zhifa_a"] and t.status == "performed"
         for h in t.hazards.all():
             assert h.finder_department == depts["yingji"] and h.inspection_answer.photos.count() == 1
+    from anquan.documents.models import OfficialDocument
+
+    docs = OfficialDocument.objects.visible_to(users["zhifa_a"])
+    assert sorted(docs.values_list("kind", flat=True)) == ["inspection_record"] * 3 + ["rectification_order"] * 2
     refused = Signature.objects.get(inspection__in=done, signer_kind="representative", refused=True)
     assert refused.inspection == done[1] and done[1].representative_refused and not refused.image
 
