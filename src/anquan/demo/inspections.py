@@ -489,4 +489,8 @@ def build_inspections(demo, *, seed: int, as_of: datetime.date, progress) -> dic
         scenes = Scenes(demo, random.Random(f"anquan-demo:{seed}:inspection-scenes"), as_of, lists, seed)
         with transaction.atomic():
             counts.update(scenes.play())
+    with progress.step("示范区督查问责") as counts_s, transaction.atomic():
+        from .supervision import build_supervision
+
+        counts_s.update(build_supervision(demo, as_of=as_of))
     return counts

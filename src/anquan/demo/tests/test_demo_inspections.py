@@ -168,3 +168,24 @@ def test_same_seed_same_inspections_and_the_load_demo_option(media):
     call_command("flush", interactive=False, verbosity=0)
     build_demo(**{**SMALL, "inspections": False})
     assert not Inspection.objects.exists() and not InspectionPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_supervision_scene(demo):
+    """ducha has a group to work in: a check of 街道甲 with a confirmed and an open finding, an interview and a
+    circular with its 文号; his grants end with the group; jiedao_b sees none of it."""
+    from anquan.accounts.models import Grant
+    from anquan.supervision.models import Circular, Finding, SupervisionCheck, SupervisionGroup
+
+    users = demo.users
+    group = SupervisionGroup.objects.get(name="示范区安委会第一督查组")
+    assert group.members.filter(person=users["ducha"].person, removed_at__isnull=True).exists()
+    grants = Grant.objects.filter(assignment__user=users["ducha"])
+    assert grants.exists() and all(g.valid_to.astimezone(SHANGHAI).date() > AS_OF for g in grants)
+    check = SupervisionCheck.objects.get(group=group)
+    assert check.unit == demo.street_a
+    assert sorted(Finding.objects.filter(check_record=check).values_list("status", flat=True)) == ["confirmed", "pending"]
+    circular = Circular.objects.get(target_unit=demo.street_a)
+    assert circular.document_number.endswith("号")
+    assert SupervisionGroup.objects.visible_to(users["ducha"]).filter(pk=group.pk).exists()
+    assert not SupervisionCheck.objects.visible_to(users["jiedao_b"]).filter(pk=check.pk).exists()
