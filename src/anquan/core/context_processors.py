@@ -37,4 +37,31 @@ def navigation(request):
     if any(a.permits("audit.view") for a in assignments):
         items.append(("audit", "审计日志", "/audit/"))
     items.append(("rules", "规则与日历", "/rules/"))
-    return {"nav_items": items, "current_assignments": assignments}
+    return {"nav_items": items, "nav_menu": grouped(items), "current_assignments": assignments}
+
+
+#: Entries shown under one menu heading (a group of one entry stays a plain link); the rest stand alone.
+NAV_GROUPS = {
+    "enterprises": "企业与场所", "sites": "企业与场所",
+    "inspections": "检查", "plans": "检查", "checklists": "检查", "coverage": "检查",
+    "exports": "更多", "orgunits": "更多", "audit": "更多", "rules": "更多",
+}
+
+
+def grouped(items):
+    """The navigation as the bar shows it: stand-alone links and menus, in the order of first appearance."""
+    menu, menus = [], {}
+    for key, label, url in items:
+        group = NAV_GROUPS.get(key)
+        if group is None:
+            menu.append({"key": key, "label": label, "url": url, "children": []})
+            continue
+        if group not in menus:
+            menus[group] = {"key": f"group-{key}", "label": group, "url": "", "children": []}
+            menu.append(menus[group])
+        menus[group]["children"].append({"key": key, "label": label, "url": url})
+    for entry in menu:
+        if len(entry["children"]) == 1:
+            entry.update(entry["children"][0], children=[])
+        entry["keys"] = [entry["key"]] + [c["key"] for c in entry["children"]]
+    return menu
