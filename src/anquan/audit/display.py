@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "change_regulators": "调整监管关系",
     "import": "导入",
     "sign_in": "登录",
+    "export_request": "申请导出",
     "sign_out": "退出",
     "start": "开始",
     "end": "终止",

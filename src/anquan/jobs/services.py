@@ -24,6 +24,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from anquan.accounts.scope import active_assignments
+from anquan.audit.services import record
 from anquan.core.errors import Conflict, DomainError, Forbidden, Invalid
 from anquan.core.logs import current_request_id
 from anquan.rules.calendar import today
@@ -85,7 +86,20 @@ def spec_for(kind: str) -> ExportSpec:
 
 
 def _permits(user, action: str) -> bool:
-    return any(a.permits(action) for a in active_assignments(user))
+    return _permitting(user, action) is not None
+
+
+def _permitting(user, action: str):
+    """The first active assignment of ``user`` that permits ``action`` (the role the export is made in), or None."""
+    return next((a for a in active_assignments(user) if a.permits(action)), None)
+
+
+def _audit_chain(assignment) -> str | None:
+    """The district chain of the unit the export is made for: who took data out of the system is audited
+    where the data lives (the system chain for a city or province level)."""
+    unit = assignment.unit or (assignment.department.unit if assignment.department_id else None) or (
+        assignment.enterprise.unit if assignment.enterprise_id else None)
+    return f"district:{unit.district_id}" if unit is not None and unit.district_id else None
 
 
 def params_of(query) -> dict[str, list[str]]:
@@ -121,6 +135,9 @@ def export_request(*, actor, kind: str, params) -> ExportJob:
             raise Conflict(f"您已有{MAX_UNFINISHED}个导出任务尚未完成，请等其完成后再导出。")
         job = ExportJob.objects.create(kind=kind, params=params_of(params), requested_by=actor,
                                        request_id=current_request_id() or "")
+        assignment = _permitting(actor, spec.action)
+        record(actor=actor, assignment=assignment, obj=job, action="export_request",
+               after={"kind": kind, "params": job.params}, chain_key=_audit_chain(assignment))
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 

@@ -193,3 +193,16 @@ def test_a_broker_outage_leaves_the_job_queued_for_the_next_try(requester, setti
     monkeypatch.setattr("anquan.jobs.tasks.run_export.apply_async", lambda *a, **kw: (_ for _ in ()).throw(ConnectionError("down")))
     job = ask(client_for(requester), "enterprises", "", django_capture_on_commit_callbacks)
     assert ExportJob.objects.get(pk=job.pk).status == JobStatus.QUEUED  # the page shows 排队中; requeue sends it later
+
+
+def test_an_export_request_is_audited_in_the_district_of_the_data(tree, requester, django_capture_on_commit_callbacks):
+    """Who took which list out of the system, with which filters, in which role: one event in the district's chain."""
+    from anquan.audit.models import AuditEvent
+    from anquan.audit.verify import verify_chain
+
+    job = ask(client_for(requester), "enterprises", "q=导出&page=2", django_capture_on_commit_callbacks)
+    event = AuditEvent.objects.get(model_key="exportjob", object_id=job.pk)
+    assert event.action == "export_request" and event.actor == requester and event.acting_role == "street_staff"
+    assert event.after == {"kind": "enterprises", "params": {"q": ["导出"]}}
+    assert event.chain.key == f"district:{tree.street_a.district_id}"
+    assert verify_chain(event.chain) is None
