@@ -36,6 +36,7 @@ class PlanIn(Schema):
     territory: Id | None = Field(None, description="检查范围（区划ID，默认本级）")
     industries: Annotated[list[Code], Field(max_length=100)] = Field([], description="行业领域代码")
     risk_colours: Annotated[list[Code], Field(max_length=4)] = Field([], description="red/orange/yellow/blue")
+    target_sites: Ids = Field([], description="指定场所（场所ID）：设定后只检查这些场所，不再按行业、风险等级筛选；抽取在其中进行")
     checklists: Ids = []
     joint_departments: Ids = []
     part_departments: Annotated[dict[Code, Id], Field(max_length=200)] = Field({}, description="联合检查：检查表ID → 负责部门ID")
@@ -91,6 +92,7 @@ class PlanOut(Schema):
     territory_id: int
     industries: list[str]
     risk_colours: list[str]
+    target_sites: list[int]
     checklists: list[int]
     joint_departments: list[int]
     part_departments: dict[str, int]
@@ -103,6 +105,10 @@ class PlanOut(Schema):
     @staticmethod
     def resolve_industries(obj):
         return sorted(obj.industries.values_list("code", flat=True))
+
+    @staticmethod
+    def resolve_target_sites(obj):
+        return sorted(obj.target_sites.values_list("pk", flat=True))
 
     @staticmethod
     def resolve_checklists(obj):

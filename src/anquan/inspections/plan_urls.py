@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("", v.plan_list, name="list"),
     path("new/", v.plan_create, name="create"),
+    path("sites/", v.site_search, name="sites"),
     path("<int:pk>/", v.plan_detail, name="detail"),
     path("<int:pk>/edit/", v.plan_edit, name="edit"),
     path("<int:pk>/issue/", v.plan_issue, name="issue"),

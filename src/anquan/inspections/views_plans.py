@@ -28,7 +28,7 @@ from .models import Draw, Inspection, InspectionKind, InspectionPlan, Inspection
 from .services import checklists as cl
 from .services import plans
 
-LIST_FIELDS = ("industries", "risk_colours", "checklists", "joint_departments")
+LIST_FIELDS = ("industries", "risk_colours", "checklists", "joint_departments", "target_sites")
 
 
 def _may(user, fn) -> bool:
@@ -80,6 +80,7 @@ def _initial(plan: InspectionPlan) -> dict:
         "risk_colours": list(plan.risk_colours),
         "checklists": [str(pk) for pk in plan.checklists.values_list("pk", flat=True)],
         "joint_departments": [str(pk) for pk in plan.joint_departments.values_list("pk", flat=True)],
+        "target_sites": [str(pk) for pk in plan.target_sites.order_by("name", "pk").values_list("pk", flat=True)],
         "enforcement": plan.enforcement, "unannounced": plan.unannounced,
         "part_departments": {k: str(v) for k, v in plan.part_departments.items()},
     }
@@ -95,6 +96,10 @@ def _form_context(user, assignment, data: dict, errors: dict, plan=None, preview
         c.part_value = str(parts.get(str(c.pk), ""))
         c.part_errors = errors.get(f"part_departments.{c.pk}", [])
     string_lists = {k: [str(v) for v in data.get(k) or []] for k in LIST_FIELDS}
+    # 指定场所 kept as picked (also on errors); a number the user cannot see is shown as a number only.
+    picked = [pk for pk in (safe_id(v) for v in string_lists["target_sites"]) if pk][: plans.MAX_TARGET_SITES + 1]
+    names = Site.objects.visible_to(user).select_related("enterprise").in_bulk(picked)
+    chosen_sites = [{"pk": pk, "site": names.get(pk)} for pk in dict.fromkeys(picked)]
     return {
         "plan": plan, "data": data, "lists": string_lists, "errors": errors,
         "all_errors": errors.get("__all__", []),
@@ -105,7 +110,7 @@ def _form_context(user, assignment, data: dict, errors: dict, plan=None, preview
         "checklists": checklists,
         "departments": [] if enterprise else Department.objects.filter(
             Q(unit__path__startswith=own.path) | Q(unit_id__in=own.ancestor_ids())).order_by("unit__path", "id"),
-        "preview": preview,
+        "preview": preview, "chosen_sites": chosen_sites,
     }
 
 
@@ -153,6 +158,23 @@ def plan_create(request):
 
 
 @login_required
+def site_search(request):
+    """htmx: sites the organiser may name in a plan (指定场所), by name; at most 20, those already picked left out."""
+    plan = None
+    if request.GET.get("plan"):
+        plan = get_visible(InspectionPlan.objects.all(), request.user, request.GET["plan"])
+        assignment = plans.authorize(request.user, plan, plans.PLAN)
+    else:
+        assignment = plans.planning_assignment(request.user)
+    own = plans._territory_of(assignment)
+    territory = OrgUnit.objects.filter(pk=safe_id(request.GET.get("territory")) or 0, path__startswith=own.path).first() or own
+    q = request.GET.get("site_q", "").strip()[:50]
+    picked = {pk for pk in (safe_id(v) for v in request.GET.getlist("target_sites")) if pk}
+    sites = [s for s in plans.site_choices(assignment, territory, q, limit=20 + min(len(picked), 200)) if s.pk not in picked][:20]
+    return render(request, "inspections/plans/_site_results.html", {"sites": sites, "q": q, "territory": territory})
+
+
+@login_required
 def plan_edit(request, pk):
     plan = get_visible(InspectionPlan.objects.all(), request.user, pk)
     plans.authorize(request.user, plan, plans.PLAN)
@@ -174,7 +196,7 @@ def plan_detail(request, pk):
         "plan": plan, "tasks": tasks, "done": done, "percent": round(done * 100 / len(tasks)) if tasks else 0,
         "draw": draw, "may_plan": may_plan, "may_draw": _permitted(request.user, plan, DRAW),
         "checklists": plan.checklists.order_by("pk"), "industries": plan.industries.all(),
-        "joint_departments": plan.joint_departments.all(),
+        "joint_departments": plan.joint_departments.all(), "target_sites": plan.target_sites.order_by("name", "pk"),
         "colour_labels": [RiskColour(c).label for c in plan.risk_colours],
         "pool": plans.pool_people(plan) if may_plan and plan.status == PlanStatus.DRAFT and draw is None else [],
         "chosen": [str(v) for v in request.POST.getlist("inspectors")] if request.method == "POST" else [],

@@ -37,7 +37,7 @@ class PlanQuerySet(ScopedQuerySet):
 
 
 class InspectionPlan(BusinessRecord):
-    """What to inspect in a period: targets by territory, industry and risk colour, or by random draw."""
+    """What to inspect in a period: targets by territory, industry and risk colour, named sites, or by random draw."""
 
     name = models.CharField(_("计划名称"), max_length=200)
     kind = models.CharField(_("检查类型"), max_length=20, choices=InspectionKind.choices)
@@ -49,6 +49,9 @@ class InspectionPlan(BusinessRecord):
     territory = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("检查范围（辖区）"))
     industries = models.ManyToManyField("orgs.Industry", blank=True, related_name="+", verbose_name=_("行业领域"))
     risk_colours = models.JSONField(_("风险等级"), default=list, blank=True)
+    #: 指定场所: explicit targets (a 暗访 after a public tip, an expert visit); when set, they are the targets
+    #: and the industry / risk-colour filters are not used (a draw then draws among them).
+    target_sites = models.ManyToManyField("enterprises.Site", blank=True, related_name="+", verbose_name=_("指定场所"))
     checklists = models.ManyToManyField("hazards.Checklist", blank=True, related_name="+", verbose_name=_("检查表"))
     joint_departments = models.ManyToManyField("orgs.Department", blank=True, related_name="+", verbose_name=_("联合检查部门"))
     #: 联合检查: which department owns the part of each checklist ({"<checklist id>": department id});

@@ -23,6 +23,12 @@ Decisions (where the issue is silent):
   it (an inspector drawn outside its department's regulated sites, an expert, a supervision-group
   member, or anyone named for a 暗访 of their own territory) gets grants on the task, its site and
   its enterprise, valid until 30 days after the due date.
+- 指定场所 (target_sites): a plan may name its targets (a 暗访 after a public tip, an expert visit to
+  one site). Each named site must be live and within the organiser's scope and the plan's territory,
+  else the plan is refused naming the site; industries and risk colours cannot be combined with named
+  sites (refused, so nobody believes a filter applies). Preview and issue then use exactly the named
+  sites; a draw draws among them (the frame is the named sites), which is useful for "抽两家".
+  A named site voided or closed after saving stops the issue with a message naming it.
 """
 from __future__ import annotations
 
@@ -63,6 +69,8 @@ GRANT_DAYS_AFTER_DUE = 30
 #: More tasks than this in one plan is a mistake (narrow the territory or draw a sample).
 MAX_TASKS = 2000
 MAX_PERIOD_DAYS = 366
+#: More named sites than this is not a "named" visit: use the territory/industry filters or a draw.
+MAX_TARGET_SITES = 200
 GRANT_ROLES = (ScopeKind.GRANTS,)
 
 
@@ -115,7 +123,30 @@ def match_sites(scope, territory: OrgUnit, industries=(), colours=()):
     return qs.distinct()
 
 
+def named_sites(scope, territory: OrgUnit, site_ids):
+    """The named sites (指定场所) that are live and within the organiser's scope and ``territory``."""
+    qs = Site.objects.filter(Site.objects.scope_q(scope), pk__in=list(site_ids), voided_at__isnull=True)
+    if scope.scope_kind != ScopeKind.ENTERPRISE:
+        qs = qs.filter(grid__path__startswith=territory.path)
+    return qs.exclude(enterprise__status=EnterpriseStatus.CLOSED).distinct()
+
+
+def site_choices(scope, territory: OrgUnit, q: str = "", limit: int = 20):
+    """Sites the organiser may name in a plan, searched by site, enterprise name or address (for the picker)."""
+    qs = Site.objects.filter(Site.objects.scope_q(scope), voided_at__isnull=True)
+    if scope.scope_kind != ScopeKind.ENTERPRISE:
+        qs = qs.filter(grid__path__startswith=territory.path)
+    qs = qs.exclude(enterprise__status=EnterpriseStatus.CLOSED)
+    q = str(q or "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(enterprise__name__icontains=q) | Q(address__icontains=q))
+    return qs.distinct().select_related("enterprise", "grid").order_by("name", "pk")[:limit]
+
+
 def plan_sites(plan: InspectionPlan):
+    target_ids = list(plan.target_sites.values_list("pk", flat=True))
+    if target_ids:
+        return named_sites(organiser_scope(plan), plan.territory, target_ids)
     return match_sites(organiser_scope(plan), plan.territory, list(plan.industries.all()), plan.risk_colours)
 
 
@@ -177,7 +208,32 @@ def _clean_targets(assignment, data: dict, errors: dict):
     if not isinstance(colours, (list, tuple)) or any(c not in RiskColour.values for c in colours):
         errors["risk_colours"] = ["风险等级只能是红、橙、黄、蓝"]
         colours = []
-    return territory, industries, [c for c in RiskColour.values if c in colours]
+    colours = [c for c in RiskColour.values if c in colours]
+    targets = _clean_target_sites(assignment, territory, data, errors)
+    if targets and (industries or colours) and "target_sites" not in errors:
+        errors["target_sites"] = ["已指定检查场所时不再按行业领域、风险等级筛选，请取消所选行业领域和风险等级，或清空指定场所"]
+    return territory, industries, colours, targets
+
+
+def _clean_target_sites(assignment, territory: OrgUnit, data: dict, errors: dict) -> list:
+    """指定场所: ids of live sites within the assignment's scope and the plan's territory, in the order given."""
+    ids = _ids(data.get("target_sites"), "target_sites", "指定场所", errors)
+    if not ids:
+        return []
+    if len(ids) > MAX_TARGET_SITES:
+        errors["target_sites"] = [f"指定场所不能超过{MAX_TARGET_SITES}个，更多场所请按检查范围筛选或随机抽取"]
+        return []
+    found = named_sites(assignment, territory, ids).in_bulk()
+    bad = [pk for pk in ids if pk not in found]
+    if bad:
+        # Name what the organiser may see (a site out of scope is only its number: no leak of names).
+        visible = dict(Site.objects.filter(Site.objects.scope_q(assignment), pk__in=bad).values_list("pk", "name"))
+        labels = "、".join(f"“{visible[pk]}”" if pk in visible else f"编号{pk}" for pk in bad[:5])
+        more = f"等{len(bad)}个" if len(bad) > 5 else ""
+        place = "" if assignment.scope_kind == ScopeKind.ENTERPRISE else f"{territory.name}内"
+        errors["target_sites"] = [f"指定场所{labels}{more}不在您可检查的{place}场所中（或已注销、已关闭），请重新选择"]
+        return []
+    return [found[pk] for pk in ids]
 
 
 def plan_preview(*, actor, data: dict, plan: InspectionPlan | None = None) -> dict:
@@ -191,10 +247,13 @@ def plan_preview(*, actor, data: dict, plan: InspectionPlan | None = None) -> di
     if not isinstance(data, dict):
         raise Invalid("提交的数据格式不正确")
     errors: dict = {}
-    territory, industries, colours = _clean_targets(assignment, data, errors)
+    territory, industries, colours, targets = _clean_targets(assignment, data, errors)
     if errors:
         raise Invalid(errors)
-    sites = match_sites(scope, territory, industries, colours)
+    if targets:
+        sites = named_sites(scope, territory, [s.pk for s in targets])
+    else:
+        sites = match_sites(scope, territory, industries, colours)
     return {"count": sites.count(), "sample": list(sites.order_by("name", "pk").values_list("name", flat=True)[:10])}
 
 
@@ -202,7 +261,7 @@ def clean_plan(assignment, data: dict) -> dict:
     """Validated fields of a plan made under ``assignment``; Invalid with Chinese messages otherwise.
 
     ``data``: name, kind, period_start, period_end, territory (unit id), industries (ids or codes),
-    risk_colours, checklists (ids), joint_departments (ids), part_departments ({checklist id: dept id}),
+    risk_colours, target_sites (site ids, 指定场所), checklists (ids), joint_departments (ids), part_departments ({checklist id: dept id}),
     enforcement, unannounced, inspectors_per_task, notes.
     """
     if not isinstance(data, dict):
@@ -232,7 +291,7 @@ def clean_plan(assignment, data: dict) -> dict:
             errors["period_end"] = ["计划周期不能超过一年"]
     out["period_start"], out["period_end"] = start, end
     own = _territory_of(assignment)
-    out["territory"], out["industries"], out["risk_colours"] = _clean_targets(assignment, data, errors)
+    out["territory"], out["industries"], out["risk_colours"], out["target_sites"] = _clean_targets(assignment, data, errors)
     checklist_ids = _ids(data.get("checklists"), "checklists", "检查表", errors)
     usable = {c.pk: c for c in Checklist.objects.filter(usable_q(assignment), pk__in=checklist_ids)}
     if any(pk not in usable for pk in checklist_ids):
@@ -304,6 +363,7 @@ def _set_m2m(plan: InspectionPlan, cleaned: dict) -> None:
     plan.industries.set(cleaned["industries"])
     plan.checklists.set(cleaned["checklists"])
     plan.joint_departments.set(cleaned["joint_departments"])
+    plan.target_sites.set(cleaned["target_sites"])
 
 
 # --- plan services ---------------------------------------------------------------------------------------
@@ -456,6 +516,7 @@ def plan_draw(*, actor, plan: InspectionPlan, version, seed=None, target_count=N
     if plan.enforcement and len(set(people)) < 2:
         raise Invalid({"pool": ["执法检查至少需要两名持有执法证的人员"]})
     frame = draw_mod.normalise(plan_sites(plan).values_list("pk", flat=True))
+    _check_named(plan, Site.objects.filter(pk__in=frame).only("pk"))
     if not frame:
         raise Invalid({"target_count": ["计划范围内没有符合条件的检查对象，请调整范围后再抽取"]})
     pool_ids = draw_mod.normalise(people)
@@ -525,6 +586,14 @@ def _make_task(plan: InspectionPlan, site: Site, people: list[int], candidates: 
     return inspection, grants
 
 
+def _check_named(plan: InspectionPlan, sites) -> None:
+    """A plan with named sites issues exactly those: one voided, closed or moved out of scope since is an error."""
+    named = dict(plan.target_sites.values_list("pk", "name"))
+    lost = [name for pk, name in sorted(named.items()) if pk not in {s.pk for s in sites}]
+    if lost:
+        raise Invalid({"target_sites": [f"指定场所“{'、'.join(lost)}”已注销、关闭或不在检查范围内，请修改计划后再下达"]})
+
+
 @transaction.atomic
 def plan_issue(*, actor, plan: InspectionPlan, version, inspectors=None) -> list[Inspection]:
     """Issue the plan: one task per target (drawn, else matched) with its parts, inspectors and grants."""
@@ -550,6 +619,7 @@ def plan_issue(*, actor, plan: InspectionPlan, version, inspectors=None) -> list
         if not people:
             raise Invalid({"inspectors": ["请选择检查人员"]})
         sites = list(plan_sites(plan).order_by("pk")[: MAX_TASKS + 1])
+        _check_named(plan, sites)
         if not sites:
             raise Invalid({"__all__": ["计划范围内没有符合条件的检查对象，请调整检查范围"]})
         if len(sites) > MAX_TASKS:
