@@ -5,6 +5,7 @@ from . import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.inspection_list, name="list"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("<int:pk>/", views.inspection_detail, name="detail"),
     path("<int:pk>/perform/", views.inspection_perform, name="perform"),
 ]

@@ -6,11 +6,15 @@ IndexedDB outbox on the device and sends them to the task API (``inspections/api
 the same services as everything else. Reads are scoped with ``visible_to`` (404 out of scope; an
 unannounced task is invisible to the enterprise and its street/community/grid until performed).
 """
+import hashlib
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from anquan.core.services import get_visible
@@ -81,3 +85,19 @@ def inspection_perform(request, pk):
     context = _record_context(request, inspection)
     context["default_place"] = inspection.site.address or inspection.site.name
     return render(request, "inspections/perform.html", context)
+
+
+@lru_cache(maxsize=1)
+def _service_worker_source() -> str:
+    source = (Path(__file__).parent / "service_worker.js").read_text(encoding="utf-8")
+    return source.replace("__VERSION__", hashlib.sha256(source.encode()).hexdigest()[:12])
+
+
+def service_worker(request):
+    """The perform page's service worker (service_worker.js), at /inspections/sw.js so its scope can be
+    /inspections/. Public on purpose: it is the same code for everybody and holds no data; the pages it
+    keeps on the phone are fetched with the inspector's own session."""
+    response = HttpResponse(_service_worker_source(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/inspections/"
+    response["Cache-Control"] = "no-cache"
+    return response
