@@ -8,6 +8,7 @@ the server exactly once. A task page never loaded online gets the short Chinese 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
@@ -19,6 +20,17 @@ from anquan.inspections.models import Answer
 from .test_browser_perform import PHONE, card, sign_in, task  # noqa: F401  (task is a fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def wait_until(page, script: str, timeout: float = 10.0):
+    """Poll an async expression with page.evaluate (which awaits promises; wait_for_function does not)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"still false after {timeout}s: {script}"
+        time.sleep(0.2)
 
 
 def controlled(page) -> bool:
@@ -37,7 +49,7 @@ def test_perform_page_reopens_offline_and_sends_once(live_page, task):
     page.get_by_text("本机尚无记录").wait_for()
     page.wait_for_load_state("networkidle")
     # the page asked the worker to keep its static files: wait until they are stored
-    page.wait_for_function("""(async () => {
+    wait_until(page, """(async () => {
         const names = await caches.keys();
         const assets = names.find(k => k.startsWith('anquan-perform-assets-'));
         if (!assets) return false;
@@ -90,3 +102,46 @@ def test_perform_page_reopens_offline_and_sends_once(live_page, task):
     page.goto(f"/inspections/{task.pk + 1000}/perform/")
     assert "网络不可用，已保存的记录不会丢失，请联网后重试" in page.locator("body").inner_text()
     page.context.set_offline(False)
+
+
+PAGE_KEYS = """(async () => {
+    const names = (await caches.keys()).filter(k => k.startsWith('anquan-perform-pages-'));
+    let urls = [];
+    for (const n of names) urls = urls.concat((await (await caches.open(n)).keys()).map(r => r.url));
+    return urls;
+})()"""
+
+
+def test_signing_out_forgets_the_stored_page(live_page, task):  # noqa: F811
+    page = live_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, "zhifa_a")
+    url = f"/inspections/{task.pk}/perform/"
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(function () { return true; })")
+    page.reload()
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    wait_until(page, PAGE_KEYS + ".then(urls => urls.some(u => u.endsWith('/perform/')))")
+    page.get_by_text("本机尚无记录").wait_for()
+
+    # signing out from the page (navbar form): the stored page is dropped
+    page.evaluate("document.querySelector('form[action=\"/logout/\"]').requestSubmit()")
+    page.wait_for_url(lambda u: "/perform/" not in u)
+    wait_until(page, PAGE_KEYS + ".then(urls => urls.length === 0)")
+
+    # the next user of the phone, offline, gets the offline page, not zhifa_a's task
+    page.goto("/inspections/")
+    page.context.set_offline(True)
+    page.goto(url)
+    body = page.locator("body").inner_text()
+    assert "网络不可用，已保存的记录不会丢失，请联网后重试" in body and task.site.name not in body
+    page.context.set_offline(False)
+
+    # a page the server now refuses (signed out in another tab: redirect to /login/) is forgotten too
+    sign_in(page, "zhifa_a")
+    page.goto(url)
+    wait_until(page, PAGE_KEYS + ".then(urls => urls.length === 1)")
+    page.context.clear_cookies()
+    page.goto(url)
+    page.wait_for_url(lambda u: "/login/" in u)
+    wait_until(page, PAGE_KEYS + ".then(urls => urls.length === 0)")
