@@ -112,7 +112,7 @@ PAGE_KEYS = """(async () => {
 })()"""
 
 
-def test_signing_out_forgets_the_stored_page(live_page, task):  # noqa: F811
+def test_signing_out_forgets_the_stored_page(live_page, task):
     page = live_page
     page.set_viewport_size(PHONE)
     sign_in(page, "zhifa_a")
