@@ -233,8 +233,11 @@ def document_file(request, document_id: Id):
             summary="下载公文PDF（服务器以LibreOffice即时转换；未安装时返回503）")
 def document_pdf(request, document_id: Id):
     document = _detail(request.auth, document_id)
-    with document.file.open("rb") as fh:
-        data = fh.read()
+    try:
+        with document.file.open("rb") as fh:
+            data = fh.read()
+    except OSError:
+        raise NotFound("公文文件已丢失，请联系系统管理员") from None
     try:
         converted = pdf.docx_to_pdf(data)
     except pdf.ConversionFailed as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from anquan.core.errors import Conflict
 from anquan.hazards.choices import ListingStatus
 from anquan.hazards.models import ListedSupervision
+from anquan.rules import values
 
 from ..models import DocumentKind
 from ..services import issue_document
@@ -16,6 +17,7 @@ def issue_listing_notice(actor, listing: ListedSupervision, **_):
         raise Conflict("该隐患已摘牌，不能再下达挂牌督办通知书")
     hazard = listing.hazard
     site = hazard.site
+    review_days = values.get("listing.review_days", listing.listing_unit)  # configurable per locality
     paragraphs = [
         f"经研究，决定对你单位（{site.name}）存在的重大事故隐患“{hazard.description}”（隐患编号：{hazard.number}）"
         f"实行{listing.get_level_display()}挂牌督办（督办编号：{listing.document_no}），挂牌时间{time_text(listing.listed_at)}。",
@@ -25,7 +27,7 @@ def issue_listing_notice(actor, listing: ListedSupervision, **_):
         "二、治理期间，排除前或者排除过程中无法保证安全的，应当从危险区域内撤出作业人员，疏散可能危及的其他人员，"
         "设置警戒标志，暂时停产停业或者停止使用相关设施、设备。",
         "三、治理完成后，委托具备相应资质的安全评估机构或组织专家对治理情况进行评估；评估确认隐患已消除后，"
-        "向挂牌督办单位提出恢复生产的书面申请。挂牌督办单位自收到申请之日起十日内进行现场审查，审查合格的予以销号摘牌。",
+        f"向挂牌督办单位提出恢复生产的书面申请。挂牌督办单位自收到申请之日起{review_days}日内进行现场审查，审查合格的予以销号摘牌。",
         f"四、治理进展情况每月书面报告{listing.listing_unit.name}安全生产委员会办公室；逾期未完成治理的，依法从重处理。",
     ]
 

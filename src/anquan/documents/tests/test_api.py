@@ -97,3 +97,16 @@ def test_void_through_the_api(w):
     assert r.status_code == 200 and r.json()["void_reason"] == "标题有误" and r.json()["voided_at"]
     assert post(zf, f"/documents/{doc['id']}/void", {"version": r.json()["version"], "reason": "再次"}).status_code == 409
     assert OfficialDocument.objects.get().voided_at is not None
+
+
+@time_machine.travel(NOON, tick=False)
+def test_lost_file_answers_404_in_chinese_not_500(w):
+    from anquan.documents.generators import issue_inspection_record
+
+    doc = issue_inspection_record(w.zhifa_a, w.inspection)
+    doc.file.storage.delete(doc.file.name)
+    zf = api(w.zhifa_a)
+    for suffix in ("file", "pdf"):
+        r = zf.get(f"/api/v1/documents/{doc.pk}/{suffix}")
+        assert r.status_code == 404, (suffix, r.status_code)
+        assert r.json()["detail"] == "公文文件已丢失，请联系系统管理员"

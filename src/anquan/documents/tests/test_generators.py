@@ -120,7 +120,7 @@ def test_listing_notice_by_the_listing_unit(w):
     assert doc.issuer_unit == w.tree.district and doc.number == "示安委办督办〔2026〕1号"
     text = plain(docx_text(doc))
     for needle in ("示范区安全生产委员会办公室", "重大事故隐患挂牌督办通知书", "区县级挂牌督办", "示安委督〔2026〕3号",
-                   "2027年1月31日", "十日内进行现场审查", w.listing.hazard.number):
+                   "2027年1月31日", "10日内进行现场审查", w.listing.hazard.number):
         assert needle in text, needle
     # a street worker of another street cannot see the listing at all; the street may see but not issue
     other = __import__("anquan.core.tests.factories", fromlist=["make_user"]).make_user("street_staff", unit=w.tree.street_b)
@@ -139,3 +139,13 @@ def test_circular_with_table(w):
     text = plain(docx_text(doc))
     assert "示安委办通报〔2026〕1号" in text and "各街道办事处：" in text and "配电箱线路私拉乱接" in text
     assert doc.hazard == w.listing.hazard
+
+
+@time_machine.travel(NOON, tick=False)
+def test_listing_notice_takes_the_review_days_in_force_for_the_listing_unit(w):
+    from anquan.rules.models import RuleOverride
+
+    RuleOverride.objects.create(key="listing.review_days", value=7, unit=w.tree.district, reason="本区从严",
+                                set_by=w.anweiban)
+    text = plain(docx_text(issue_listing_notice(w.anweiban, w.listing)))
+    assert "自收到申请之日起7日内进行现场审查" in text
