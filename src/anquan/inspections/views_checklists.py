@@ -101,6 +101,9 @@ def _edit(request, checklist=None):
         except Invalid as exc:
             return render(request, "inspections/checklists/edit.html",
                           _form_context(request, checklist, header, rows, exc.errors, 1), status=422)
+        except Conflict as exc:  # e.g. published meanwhile: keep what was typed, say why it was not saved
+            return render(request, "inspections/checklists/edit.html",
+                          _form_context(request, checklist, header, rows, {"__all__": [exc.message]}, 1), status=409)
         return redirect("checklists:detail", checklist.pk)
     if checklist is None:
         return render(request, "inspections/checklists/edit.html", _form_context(request, None, {}, [], {}, 5))
@@ -122,7 +125,7 @@ def checklist_edit(request, pk):
     checklist = cl.get_checklist(request.user, pk)
     if not cl.may_manage(request.user, checklist):
         cl._manage_assignment(request.user, checklist)  # raises 403
-    if checklist.status != ChecklistStatus.DRAFT:
+    if checklist.status != ChecklistStatus.DRAFT and request.method != "POST":  # a POST keeps its rows (409 in _edit)
         messages.error(request, "已发布的检查表不能修改，请先“生成新版本”，在新版本草稿上修改")
         return redirect("checklists:detail", checklist.pk)
     return _edit(request, checklist)
