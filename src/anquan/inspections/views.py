@@ -57,7 +57,7 @@ def _record_context(request, inspection):
         rows = [{"item": item, "answer": answers.get((part["id"], item["id"]))} for item in part["items"]]
         parts.append({**part, "rows": rows})
     hazards = Hazard.objects.visible_to(request.user).filter(inspection=inspection).order_by("pk")
-    problems = Answer.objects.filter(part__inspection=inspection, result="nonconform").select_related("item", "hazard")
+    problems = Answer.objects.filter(part__inspection=inspection, result="nonconform").select_related("item")
     return {
         "inspection": inspection, "data": data, "parts": parts, "hazards": hazards, "problems": problems,
         "inspector_signatures": [s for s in data["signatures"] if s["signer_kind"] == SignerKind.INSPECTOR],

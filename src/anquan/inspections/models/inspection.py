@@ -27,6 +27,9 @@ class InspectionKind(models.TextChoices):
     JOINT = "joint", _("联合检查")
 
 
+#: 执法检查: at least two inspectors holding a 执法证 (行政处罚法 第四十二条) — one number for plans, draws and completion.
+ENFORCEMENT_MIN_INSPECTORS = 2
+
 #: Territory levels that form a site's "territory chain", from which an unannounced visit is hidden.
 CHAIN_KINDS = (UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID)
 

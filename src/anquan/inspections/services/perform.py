@@ -52,6 +52,7 @@ from anquan.hazards.models import ChecklistItem
 from anquan.rules import calendar
 
 from ..models import (
+    ENFORCEMENT_MIN_INSPECTORS,
     Answer,
     AnswerPhoto,
     AnswerResult,
@@ -83,8 +84,6 @@ SOURCE_OF_KIND = {
 DEFAULT_RECTIFY_DAYS = 30
 MAX_PHOTOS_PER_ANSWER = 9
 MAX_NOTE = 2000
-#: 执法检查: at least two inspectors with a 执法证 (行政处罚法 第四十二条).
-ENFORCEMENT_MIN = 2
 
 
 def next_status(inspection: Inspection, verb: str) -> str:
@@ -395,9 +394,9 @@ def missing_for_completion(inspection: Inspection) -> dict[str, list[str]]:
         errors["signatures"] = ["以下检查人员尚未签字：" + "、".join(unsigned)]
     if inspection.enforcement:
         certified = [p for p in inspectors if p.enforcement_cert_no and p.pk in signed]
-        if len(certified) < ENFORCEMENT_MIN:
+        if len(certified) < ENFORCEMENT_MIN_INSPECTORS:
             errors.setdefault("signatures", []).append(
-                f"执法检查须有至少{ENFORCEMENT_MIN}名持执法证的检查人员参加并签字（现有{len(certified)}名）")
+                f"执法检查须有至少{ENFORCEMENT_MIN_INSPECTORS}名持执法证的检查人员参加并签字（现有{len(certified)}名）")
     if not inspection.signatures.filter(signer_kind=SignerKind.REPRESENTATIVE).exists():
         errors["representative"] = ["请被检查单位代表签字，或记录其拒绝签字的情况"]
     return errors

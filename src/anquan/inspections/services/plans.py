@@ -52,6 +52,7 @@ from anquan.orgs.models import Department, Industry, OrgUnit
 
 from ..models import (
     CHAIN_KINDS,
+    ENFORCEMENT_MIN_INSPECTORS,
     Draw,
     Inspection,
     InspectionKind,
@@ -341,7 +342,7 @@ def clean_plan(assignment, data: dict) -> dict:
     if per_task is None or not 1 <= per_task <= 10:
         errors["inspectors_per_task"] = ["每个任务检查人数应为1至10人"]
         per_task = 2
-    elif out["enforcement"] and per_task < 2:
+    elif out["enforcement"] and per_task < ENFORCEMENT_MIN_INSPECTORS:
         errors["inspectors_per_task"] = ["执法检查每个任务至少两名持执法证人员"]
     out["inspectors_per_task"] = per_task
     notes = str(data.get("notes") or "").strip()
@@ -503,7 +504,7 @@ def plan_draw(*, actor, plan: InspectionPlan, version, seed=None, target_count=N
     per = plan.inspectors_per_task if inspectors_per_target in (None, "") else safe_id(inspectors_per_target)
     if per is None or not 1 <= per <= 10:
         errors["inspectors_per_target"] = ["每个对象检查人数应为1至10人"]
-    elif plan.enforcement and per < 2:
+    elif plan.enforcement and per < ENFORCEMENT_MIN_INSPECTORS:
         errors["inspectors_per_target"] = ["执法检查每个对象至少抽取两名持执法证人员"]
     candidates = pool_candidates(plan)
     people = _checked_people(plan, pool, "pool", candidates) if pool not in (None, "", []) else []
@@ -513,7 +514,7 @@ def plan_draw(*, actor, plan: InspectionPlan, version, seed=None, target_count=N
         errors["pool"] = [f"检查人员库只有{len(set(people))}人，少于每个对象需要的{per}人"]
     if errors:
         raise Invalid(errors)
-    if plan.enforcement and len(set(people)) < 2:
+    if plan.enforcement and len(set(people)) < ENFORCEMENT_MIN_INSPECTORS:
         raise Invalid({"pool": ["执法检查至少需要两名持有执法证的人员"]})
     frame = draw_mod.normalise(plan_sites(plan).values_list("pk", flat=True))
     _check_named(plan, Site.objects.filter(pk__in=frame).only("pk"))
@@ -628,7 +629,7 @@ def plan_issue(*, actor, plan: InspectionPlan, version, inspectors=None) -> list
     if plan.enforcement:
         certified = set(Person.objects.filter(pk__in={p for _, ps in targets for p in ps})
                         .exclude(enforcement_cert_no="").values_list("pk", flat=True))
-        if any(len(certified.intersection(ps)) < 2 for _, ps in targets):
+        if any(len(certified.intersection(ps)) < ENFORCEMENT_MIN_INSPECTORS for _, ps in targets):
             raise Invalid({"inspectors": ["执法检查每个任务至少需要两名持有执法证的检查人员"]})
     before = snapshot(plan)
     bump_version(plan, version)
@@ -679,7 +680,7 @@ def task_assign(*, actor, inspection: Inspection, version, inspectors, reason: s
         raise Invalid({"inspectors": ["请选择检查人员"]})
     if plan.enforcement:
         certified = Person.objects.filter(pk__in=people).exclude(enforcement_cert_no="").count()
-        if certified < 2:
+        if certified < ENFORCEMENT_MIN_INSPECTORS:
             raise Invalid({"inspectors": ["执法检查至少需要两名持有执法证的检查人员"]})
     reason = str(reason or "").strip()
     if len(reason) > 200:
