@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from anquan.core.services import safe_id
 from anquan.core.views import login_required, paginate, query_without
 
 from .models import Notification, NotificationKind
@@ -49,7 +50,11 @@ def open_notification(request, pk: int):
 @require_POST
 @login_required
 def read(request):
-    """Mark the chosen notifications (``ids``) or, without ids, all unread ones as read."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
-    mark_read(request.user, ids or None)
+    """Mark the chosen notifications (``ids``) or, without ids, all unread ones as read.
+
+    Ids that cannot be ids are dropped; a request that named only such ids marks nothing (not everything).
+    """
+    given = request.POST.getlist("ids")
+    ids = [pk for pk in map(safe_id, given) if pk is not None]
+    mark_read(request.user, ids if given else None)
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/notifications/") else "/notifications/")

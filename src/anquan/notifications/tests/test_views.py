@@ -56,3 +56,14 @@ def test_mark_all_read(setup):
 
 def test_the_inbox_needs_sign_in():
     assert Client().get("/notifications/").status_code == 302
+
+
+def test_marking_chosen_ones_read_ignores_bad_ids_and_never_marks_everything(setup):
+    me, _, client = setup
+    chosen = Notification.objects.get(user=me, kind=NotificationKind.OVERDUE)
+    for bad in (["abc"], ["²"], ["-1"], ["99999999999999999999999"]):
+        assert client.post("/notifications/read/", {"ids": bad}).status_code == 302, bad
+    assert Notification.objects.filter(user=me, read_at__isnull=True).count() == 2
+    assert client.post("/notifications/read/", {"ids": [str(chosen.pk), "²"]}).status_code == 302
+    assert list(Notification.objects.filter(user=me, read_at__isnull=True)) == [
+        Notification.objects.get(user=me, kind=NotificationKind.SENT_BACK)]
