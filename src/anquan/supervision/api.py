@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import BaseModel, model_validator
+from pydantic_core import PydanticCustomError
 
 from anquan.core.api_support import AUTH, Id, Pages, Version
 from anquan.core.services import get_visible
@@ -132,9 +134,19 @@ class VersionIn(Schema):
     version: Version
 
 
-class AnswerIn(Schema):
+class AnswerIn(BaseModel):
+    """A plain pydantic model, not a ninja Schema: ninja's Schema reads attributes off anything, so a
+    bare ``"yes"`` would pass as an empty answer and silently erase the stored one."""
+
     answer: Literal["yes", "no", "partial", ""] = ""
     note: Annotated[str, Field(max_length=2000)] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _object_only(cls, value):
+        if not isinstance(value, dict):
+            raise PydanticCustomError("dict_type", "应为对象")
+        return value
 
 
 class CheckIn(Schema):

@@ -79,7 +79,8 @@ def supervised_figures(check: SupervisionCheck, today: datetime.date | None = No
     """The supervised unit's hazard and inspection figures for a check the caller already found in scope.
 
     A street: hazards of places in its territory and inspections of sites there; a department:
-    hazards it is responsible for and inspections it organised. Since the group's period start.
+    hazards it is responsible for and inspections it organised. From a year before the group's period
+    start (the page shows the date).
     """
     from anquan.hazards.choices import HazardLevel, HazardSource, HazardStatus
     from anquan.hazards.models import Hazard

@@ -519,7 +519,7 @@ def finding_add(*, actor, check: SupervisionCheck, data: dict) -> Finding:
             days = None
         if days is None or not 1 <= days <= MAX_DEADLINE_DAYS:
             days = None
-            errors["deadline_days"] = ["整改期限应为1至365之间的整数天数"]
+            errors["deadline_days"] = [f"整改期限应为1至{MAX_DEADLINE_DAYS}之间的整数天数"]
     question = data.get("question") or ""
     known = {q.key for q in questions.questions(check.questions_version)}
     if question and question not in known:

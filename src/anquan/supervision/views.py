@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anquan.accounts.scope import active_assignments
 from anquan.core.errors import Conflict, Invalid
 from anquan.core.services import get_visible, safe_id
-from anquan.core.views import login_required, paginate, query_without
+from anquan.core.views import login_required, paginate, post_data, query_without
 from anquan.enterprises.models import Enterprise
 from anquan.orgs.models import Department, OrgUnit, UnitKind
 from anquan.rules.calendar import today
@@ -41,10 +41,6 @@ from .models import (
 
 def permits_any(user, action: str) -> bool:
     return any(a.permits(action) for a in active_assignments(user))
-
-
-def _values(request) -> dict:
-    return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
 
 
 def _may(user, obj, action: str, rule=None) -> bool:
@@ -91,9 +87,7 @@ def group_new(request):
     context = _group_form_context(user)
     values, errors = {"streets": [], "departments": []}, {}
     if request.method == "POST":
-        data = _values(request)
-        data["streets"] = request.POST.getlist("streets")
-        data["departments"] = request.POST.getlist("departments")
+        data = post_data(request, multi=("streets", "departments"))
         try:
             group = services.group_create(actor=user, data=data)
         except Invalid as exc:
@@ -118,9 +112,7 @@ def group_edit(request, pk):
               "departments": [str(p) for p in group.departments.values_list("pk", flat=True)]}
     errors = {}
     if request.method == "POST":
-        data = _values(request)
-        data["streets"] = request.POST.getlist("streets")
-        data["departments"] = request.POST.getlist("departments")
+        data = post_data(request, multi=("streets", "departments"))
         version = data.pop("version", None)
         try:
             services.group_update(actor=user, group=group, version=version, data=data)
@@ -157,7 +149,7 @@ def _group_action(request, pk, fn, success: str):
     try:
         fn(user, group)
     except Invalid as exc:
-        return group_detail(request, pk, posted={"values": _values(request), "errors": exc.errors}, status=422)
+        return group_detail(request, pk, posted={"values": post_data(request), "errors": exc.errors}, status=422)
     except Conflict as exc:
         return group_detail(request, pk, posted={"conflict": exc.message}, status=409)
     messages.success(request, success)
@@ -210,7 +202,7 @@ def check_new(request, pk):
     version = questions.CURRENT_VERSION
     values, errors, answers = {"checked_on": today().isoformat()}, {}, {}
     if request.method == "POST":
-        data = _values(request)
+        data = post_data(request)
         target = data.get("target", "")
         kind, _, target_id = target.partition(":")
         data["unit" if kind == "unit" else "department"] = target_id if kind in ("unit", "department") else None
@@ -240,7 +232,7 @@ def check_edit(request, pk):
     values = {"checked_on": check.checked_on.isoformat(), "summary": check.summary, "version": check.version}
     answers, errors = check.answers, {}
     if request.method == "POST":
-        data = _values(request)
+        data = post_data(request)
         answers = _answers_from_post(request, check.questions_version)
         data["answers"] = answers
         version = data.pop("version", None)
@@ -295,9 +287,9 @@ def finding_add(request, pk):
     user = request.user
     check = get_visible(SupervisionCheck.objects.select_related("group__formed_by_unit", "unit", "department"), user, pk)
     try:
-        finding = services.finding_add(actor=user, check=check, data=_values(request))
+        finding = services.finding_add(actor=user, check=check, data=post_data(request))
     except Invalid as exc:
-        return check_detail(request, pk, posted={"values": _values(request), "errors": exc.errors}, status=422)
+        return check_detail(request, pk, posted={"values": post_data(request), "errors": exc.errors}, status=422)
     messages.success(request, f"问题{finding.number}已记录，整改期限至{finding.deadline:%Y-%m-%d}。")
     return redirect("supervision:check", pk=pk)
 
@@ -341,7 +333,7 @@ def _finding_action(request, pk, fn, success: str, action: str):
     try:
         fn(user, finding)
     except Invalid as exc:
-        return finding_detail(request, pk, posted={"action": action, "values": _values(request), "errors": exc.errors}, status=422)
+        return finding_detail(request, pk, posted={"action": action, "values": post_data(request), "errors": exc.errors}, status=422)
     except Conflict as exc:
         return finding_detail(request, pk, posted={"action": action, "conflict": exc.message}, status=409)
     messages.success(request, success)
@@ -397,12 +389,10 @@ def _record_form_context(user) -> dict:
 def _record_data(request) -> dict:
     from anquan.hazards.models import Hazard
 
-    data = _values(request)
+    data = post_data(request, multi=("findings", "inspections"))
     kind, _, target_id = (data.pop("target", "") or "").partition(":")
     if kind in ("unit", "department", "enterprise"):
         data[f"target_{kind}"] = target_id
-    data["findings"] = request.POST.getlist("findings")
-    data["inspections"] = request.POST.getlist("inspections")
     numbers = [n for n in (data.pop("hazard_numbers", "") or "").replace("，", " ").replace(",", " ").split() if n][:50]
     hazards = list(Hazard.objects.visible_to(request.user).filter(number__in=numbers).values_list("pk", "number"))
     missing = set(numbers) - {n for _, n in hazards}
@@ -424,9 +414,7 @@ def _record_new(request, kind: str):
               "inspections": request.GET.getlist("inspection"), "hazard_numbers": request.GET.get("hazards", "")}
     errors = {}
     if request.method == "POST":
-        values = _values(request)
-        values["findings"] = request.POST.getlist("findings")
-        values["inspections"] = request.POST.getlist("inspections")
+        values = post_data(request, multi=("findings", "inspections"))
         data = _record_data(request)
         try:
             if kind == "interview":
@@ -516,7 +504,7 @@ def _void(request, model, pk, kind):
     try:
         services.record_void(actor=user, obj=obj, version=request.POST.get("version"), reason=request.POST.get("reason"))
     except Invalid as exc:
-        return _record_detail(request, model, pk, kind, errors=exc.errors, values=_values(request), status=422)
+        return _record_detail(request, model, pk, kind, errors=exc.errors, values=post_data(request), status=422)
     messages.success(request, "记录已作废。" if kind == "interview" else "通报已作废，其公文一并作废。")
     return redirect(f"supervision:{kind}", pk=pk)
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from anquan.accounts.models import Grant, User
+from anquan.supervision.models import SupervisionCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,17 @@ def test_interviews_and_circulars_through_the_api(sworld):
     assert "通报" in r.json()["document_number"]
     r = yj("post", "/circulars", {"title": "x", "issued_on": "2999-01-01", "content": "y", "target_enterprise": w["E_B"].pk})
     assert r.status_code == 422 and r.json()["errors"]["issued_on"] == ["通报日期不能晚于今天"]
+
+
+def test_an_answer_that_is_not_an_object_is_refused_and_keeps_the_stored_answers(sworld):
+    """``{"plan": "yes"}`` instead of ``{"plan": {"answer": "yes"}}``: 422 naming the question, nothing erased."""
+    w = sworld
+    check = SupervisionCheck.objects.get(pk=w["CHK_Y"].pk)
+    stored = dict(check.answers)
+    assert stored, "the world's draft check should have answers to lose"
+    for bad in ("yes", 5, ["yes"]):
+        r = api("anweiban")("patch", f"/supervision-checks/{check.pk}", {"version": check.version, "answers": {"plan": bad}})
+        assert r.status_code == 422, r.content
+        assert r.json()["errors"]["answers.plan"] == ["应为对象"]
+    check.refresh_from_db()
+    assert check.answers == stored
