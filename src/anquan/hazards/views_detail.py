@@ -18,6 +18,7 @@ from anquan.audit.display import action_label, describe_changes
 from anquan.audit.models import AuditEvent
 from anquan.core.errors import DomainError
 from anquan.core.views import login_required
+from anquan.rules import values
 from anquan.rules.calendar import local_date, today
 from anquan.rules.deadlines import is_overdue, listing_review_due, verification_due
 
@@ -168,7 +169,9 @@ def allowed_actions(user, hazard, rounds, extensions, listings, controls, on) ->
         li.can_review = li.status == ListingStatus.RESUME_APPLIED and bool(_listing_level(user, hazard, "review_listing", li))
         li.can_delist = li.status == ListingStatus.REVIEWED and bool(_listing_level(user, hazard, "delist", li))
         if li.resume_applied_at:
-            li.review_due = listing_review_due(local_date(li.resume_applied_at))
+            # The period in force where the listing level sits (rules: listing.review_days, overridable locally).
+            li.review_days = values.get("listing.review_days", li.listing_unit)
+            li.review_due = listing_review_due(local_date(li.resume_applied_at), unit=li.listing_unit)
             li.review_overdue = li.status == ListingStatus.RESUME_APPLIED and on > li.review_due
     allowed["transfer"] = not closed and _assignment(user, hazard, "hazard.transfer") is not None
     allowed["recheck"] = closed and bool(_overseer(user, hazard, "hazard.recheck"))
