@@ -1,7 +1,9 @@
 """Fixtures shared by the tests of every app.
 
 Browser fixtures (``browser``, ``live_page``, ``login_as``) live in
-``anquan.core.tests.browser_support``; they are imported here so every test sees them.
+``anquan.core.tests.browser_support``; the test clock (``@pytest.mark.frozen``, the shifted session of
+``ANQUAN_TEST_SHIFT_DAYS``, ``@pytest.mark.real_clock``) in ``anquan.core.tests.clock_support``.
+They are imported here so every test sees them.
 Add other shared fixtures below.
 """
 
@@ -18,10 +20,19 @@ from anquan.core.tests.browser_support import (
 from anquan.core.tests.browser_support import (
     pytest_collection_modifyitems as _mark_browser_tests,
 )
+from anquan.core.tests.clock_support import (
+    _clock_frozen_by_marker,
+    pytest_configure,
+    pytest_report_header,
+)
+from anquan.core.tests.clock_support import (
+    pytest_collection_modifyitems as _skip_real_clock_tests_when_shifted,
+)
 
 
 def pytest_collection_modifyitems(config, items):
     _mark_browser_tests(config, items)
+    _skip_real_clock_tests_when_shifted(config, items)
     # Tests marked ``postgres`` need PostgreSQL; on SQLite they are skipped with a reason
     # that -ra prints. CI runs the whole suite on PostgreSQL (DATABASE_URL), where they run.
     if connection.vendor != "postgresql":

@@ -34,7 +34,7 @@ def post(c, path, body):
     return c.post(f"/api/v1{path}", data=json.dumps(body), content_type="application/json")
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_issue_each_kind_then_list_and_download(w):
     zf = api(w.zhifa_a)
     r = post(zf, "/documents/inspection-record", {"inspection": w.inspection.pk})
@@ -63,7 +63,7 @@ def test_issue_each_kind_then_list_and_download(w):
     assert zf.get(f"/api/v1/documents/{record['id']}").json()["sha256"] == record["sha256"]
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_scope_and_errors(w):
     zf = api(w.zhifa_a)
     doc = post(zf, "/documents/inspection-record", {"inspection": w.inspection.pk}).json()
@@ -86,7 +86,7 @@ def test_scope_and_errors(w):
     assert zf.get("/api/v1/documents", {"year": "abc"}).status_code == 422
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_void_through_the_api(w):
     zf = api(w.zhifa_a)
     doc = post(zf, "/documents/circular", {"title": "关于检查情况的通报", "paragraphs": ["正文"]}).json()
@@ -99,7 +99,7 @@ def test_void_through_the_api(w):
     assert OfficialDocument.objects.get().voided_at is not None
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_lost_file_answers_404_in_chinese_not_500(w):
     from anquan.documents.generators import issue_inspection_record
 

@@ -40,7 +40,7 @@ def plain(xml: str) -> str:
     return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_inspection_record_has_time_place_people_items_problems_and_signatures(w):
     doc = issue_inspection_record(w.zhifa_a, w.inspection)
     assert doc.number == "示应急检记〔2026〕1号" and doc.inspection == w.inspection
@@ -59,7 +59,7 @@ def test_inspection_record_has_time_place_people_items_problems_and_signatures(w
     assert docx_text(doc).count("<pic:pic") == 2
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_inspection_record_needs_a_performed_inspection(w):
     Inspection.objects.filter(pk=w.inspection.pk).update(performed_at=None)
     w.inspection.refresh_from_db()
@@ -68,7 +68,7 @@ def test_inspection_record_needs_a_performed_inspection(w):
     assert not OfficialDocument.objects.exists()
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_rectification_order_lists_open_hazards_with_deadline_and_basis(w):
     doc = issue_rectification_order(w.zhifa_a, w.inspection)
     text = plain(docx_text(doc))
@@ -82,14 +82,14 @@ def test_rectification_order_lists_open_hazards_with_deadline_and_basis(w):
     assert doc.number == "示应急责改〔2026〕1号"
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_rectification_order_with_nothing_open_is_refused(w):
     Hazard.objects.filter(inspection=w.inspection).update(status="closed")
     with pytest.raises(Conflict, match="没有待整改"):
         issue_rectification_order(w.zhifa_a, w.inspection)
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_recheck_opinion_quotes_the_order_and_the_verdict(w):
     order = issue_rectification_order(w.zhifa_a, w.hazards[0].inspection)
     doc = issue_recheck_opinion(w.zhifa_b, w.checked)
@@ -100,7 +100,7 @@ def test_recheck_opinion_quotes_the_order_and_the_verdict(w):
     assert doc.hazard == w.checked and doc.number == "示应急复查〔2026〕1号"
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_recheck_opinion_sent_back_and_not_yet_verified(w):
     hazard = w.hazards[1]
     with pytest.raises(Conflict, match="尚无整改验收"):
@@ -114,7 +114,7 @@ def test_recheck_opinion_sent_back_and_not_yet_verified(w):
     assert "未整改到位：仍有临时线路" in text and "继续整改" in text
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_listing_notice_by_the_listing_unit(w):
     doc = issue_listing_notice(w.anweiban, w.listing)
     assert doc.issuer_unit == w.tree.district and doc.number == "示安委办督办〔2026〕1号"
@@ -131,7 +131,7 @@ def test_listing_notice_by_the_listing_unit(w):
         issue_listing_notice(grid, w.listing)
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_circular_with_table(w):
     doc = issue_circular(w.anweiban, title="关于示范甲化工有限公司重大事故隐患的通报", recipients="各街道办事处",
                          paragraphs=["现将情况通报如下。"], about=w.listing.hazard,
@@ -141,7 +141,7 @@ def test_circular_with_table(w):
     assert doc.hazard == w.listing.hazard
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_listing_notice_takes_the_review_days_in_force_for_the_listing_unit(w):
     from anquan.rules.models import RuleOverride
 

@@ -38,7 +38,7 @@ def tree():
     return make_tree()
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_department_issues_numbered_documents_in_its_own_name(tree):
     zhifa = make_user("inspector", department=tree.yingji, name="王执法")
     first = circular(zhifa)
@@ -152,7 +152,7 @@ def test_a_failed_issue_rolls_back_its_number(tree):
     assert circular(zhifa).seq == 1
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_two_organs_with_the_same_abbreviation_never_share_a_number(tree):
     district = make_user("anweiban", unit=tree.district)
     city = make_user("anweiban", unit=tree.city)

@@ -32,7 +32,7 @@ def client_for(user) -> Client:
     return c
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_generate_from_the_inspection_page_and_download(w):
     c = client_for(w.zhifa_a)
     url = reverse("documents:issue", args=["inspection_record", "inspection", w.inspection.pk])
@@ -53,7 +53,7 @@ def test_generate_from_the_inspection_page_and_download(w):
     assert hashlib.sha256(body).hexdigest() == doc.sha256
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_hazard_page_shows_buttons_and_issued_documents(w):
     c = client_for(w.anweiban)
     notice = issue_listing_notice(w.anweiban, w.listing)
@@ -68,7 +68,7 @@ def test_hazard_page_shows_buttons_and_issued_documents(w):
     assert notice.number in html and "生成挂牌督办通知书" not in html
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_refused_generation_explains_why(w):
     c = client_for(w.zhifa_a)
     hazard = w.hazards[1]  # no verified round yet
@@ -82,7 +82,7 @@ def test_refused_generation_explains_why(w):
     assert c.post(reverse("documents:issue", args=["recheck_opinion", "site", hazard.pk])).status_code == 404
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_out_of_scope_is_404_and_not_permitted_is_403(w):
     doc = issue_inspection_record(w.zhifa_a, w.inspection)
     other_street = client_for(make_user("street_staff", unit=w.tree.street_b))
@@ -98,7 +98,7 @@ def test_out_of_scope_is_404_and_not_permitted_is_403(w):
     assert other_street.get(reverse("documents:list")).content.decode().count(doc.number) == 0
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_list_filters_by_kind_and_year(w):
     record = issue_inspection_record(w.zhifa_a, w.inspection)
     c = client_for(w.zhifa_a)
@@ -110,7 +110,7 @@ def test_list_filters_by_kind_and_year(w):
     assert c.get(reverse("documents:list"), {"year": "abc", "kind": "<x>", "page": "-3"}).status_code == 200
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_circular_form_and_void(w):
     c = client_for(w.zhifa_a)
     bad = c.post(reverse("documents:circular"), {"title": "", "recipients": "各街道", "body": "  \n "})
@@ -132,7 +132,7 @@ def test_circular_form_and_void(w):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not pdf.available(), reason="LibreOffice 未安装（CI 安装 libreoffice-writer-nogui）")
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen(NOON)
 def test_pdf_download(w):
     doc = issue_inspection_record(w.zhifa_a, w.inspection)
     response = client_for(w.street_a).get(reverse("documents:pdf", args=[doc.pk]))

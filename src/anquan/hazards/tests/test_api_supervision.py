@@ -137,27 +137,26 @@ def test_escalate_and_controls(world):
     assert status == 409 and "已经解除" in data["detail"]
 
 
+@pytest.mark.frozen("2026-11-30 23:30 +0800")  # a Monday, 23:30 in Shanghai; the world is built at this moment too
 def test_the_detail_page_shows_the_review_period_in_force_where_the_listing_level_sits(world):
     """挂牌督办 on-site review: the period (rules: listing.review_days) a district set for itself, not the default 10."""
-    import time_machine
     from django.test import Client
 
     from anquan.hazards.models import ListedSupervision
     from anquan.rules.calendar import SHANGHAI
     from anquan.rules.models import RuleOverride
 
-    applied = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI)  # Monday 23:30 (after the world was made)
-    with time_machine.travel(applied, tick=False):
-        hazard = record(world, level="major")
-        ListedSupervision.objects.create(
-            hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕9号",
-            deadline=datetime.date(2026, 12, 31), listed_at=applied, listed_by=world["anweiban"],
-            status="resume_applied", resume_applied_at=applied, resume_application="已整改")
-        client = Client()
-        client.force_login(world["anweiban"])
-        page = client.get(f"/hazards/{hazard.pk}/").content.decode()
-        assert "2026-12-10" in page and "申请后10日内" in page  # the default: 10 days
-        RuleOverride.objects.create(key="listing.review_days", value=7, unit=world["tree"].district, reason="本区从严",
-                                    set_by=world["anweiban"])
-        page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    applied = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI)
+    hazard = record(world, level="major")
+    ListedSupervision.objects.create(
+        hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕9号",
+        deadline=datetime.date(2026, 12, 31), listed_at=applied, listed_by=world["anweiban"],
+        status="resume_applied", resume_applied_at=applied, resume_application="已整改")
+    client = Client()
+    client.force_login(world["anweiban"])
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "2026-12-10" in page and "申请后10日内" in page  # the default: 10 days
+    RuleOverride.objects.create(key="listing.review_days", value=7, unit=world["tree"].district, reason="本区从严",
+                                set_by=world["anweiban"])
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert "2026-12-07" in page and "申请后7日内" in page

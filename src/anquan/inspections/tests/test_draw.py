@@ -2,7 +2,6 @@
 import random
 
 import pytest
-import time_machine
 
 from anquan.audit.models import AuditEvent
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -66,7 +65,7 @@ def _plan(w, actor="yingji", **extra):
     return plans.plan_create(actor=w[actor], data=data)
 
 
-@time_machine.travel("2026-11-22 10:00 +0800", tick=False)
+@pytest.mark.frozen("2026-11-22 10:00 +0800")
 def test_plan_draw_is_stored_audited_and_reproducible(world):
     w = world
     pool = [w[k].person_id for k in ("zf3", "zf1", "zf2")]
@@ -102,7 +101,7 @@ def test_plan_draw_is_stored_audited_and_reproducible(world):
         plans.plan_draw(actor=w["yingji"], plan=plan, version=plan.version, seed=1, target_count=1, pool=pool)
 
 
-@time_machine.travel("2026-11-22 10:00 +0800", tick=False)
+@pytest.mark.frozen("2026-11-22 10:00 +0800")
 def test_generated_seed_is_recorded(world):
     w = world
     plan = _plan(w)
@@ -112,7 +111,7 @@ def test_generated_seed_is_recorded(world):
     assert plans.draw_verify(drawn)["same"]
 
 
-@time_machine.travel("2026-11-22 10:00 +0800", tick=False)
+@pytest.mark.frozen("2026-11-22 10:00 +0800")
 def test_enforcement_draw_needs_two_certified_people_and_bad_input_is_refused_in_chinese(world):
     w = world
     plan = _plan(w)

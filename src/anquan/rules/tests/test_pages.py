@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.test import Client
 
 from anquan.audit.models import AuditEvent
@@ -38,7 +37,7 @@ def test_list_for_another_locality(tree, admin, client_for):
     assert "<strong>5</strong>" in page
 
 
-@time_machine.travel(datetime.datetime(2026, 11, 22, 2, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.frozen(datetime.datetime(2026, 11, 22, 2, 0, tzinfo=datetime.UTC))
 def test_list_warns_when_next_year_has_no_data(street_user, client_for):
     page = client_for(street_user).get("/rules/").content.decode()
     assert "2027年节假日安排尚未录入，按周一至周五计算" in page and "请联系系统管理员录入" in page
