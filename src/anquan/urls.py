@@ -21,3 +21,8 @@ urlpatterns = [
     path("jobs/", include("anquan.jobs.urls")),
     path("api/v1/", include("anquan.api_urls")),
 ]
+
+# Errors in Chinese with a way back, JSON under /api/ (CSRF failures: settings.CSRF_FAILURE_VIEW).
+handler403 = "anquan.core.error_pages.forbidden"
+handler404 = "anquan.core.error_pages.not_found"
+handler500 = "anquan.core.error_pages.server_error"

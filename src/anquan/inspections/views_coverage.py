@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -32,8 +33,8 @@ def _chart(rows: list[cov.Counts]) -> list[dict]:
 
 
 def _denied(request):
-    """403 with the reason in Chinese (the page explains who may see coverage and where to go instead)."""
-    return render(request, "inspections/coverage_denied.html", {"message": DENIED}, status=403)
+    """403 with the reason in Chinese, on the platform's one refusal page (core.error_pages)."""
+    raise PermissionDenied(DENIED + "如需了解本单位的检查情况，请查看“检查任务”，或联系所在街道、行业主管部门。")
 
 
 def _prepare(request):
