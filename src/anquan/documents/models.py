@@ -147,6 +147,8 @@ class OfficialDocument(BusinessRecord):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("签发人"))
     issued_role = models.CharField(_("签发角色"), max_length=30)
     issued_at = models.DateTimeField(_("签发时间"))
+    # The key of the form render or API call that issued it: a second identical request returns this document.
+    client_key = models.CharField(_("提交键"), max_length=64, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -154,7 +156,11 @@ class OfficialDocument(BusinessRecord):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("公文")
         verbose_name_plural = _("公文")
-        constraints = [models.UniqueConstraint(fields=["counter", "seq"], name="document_counter_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["counter", "seq"], name="document_counter_seq"),
+            models.UniqueConstraint(fields=["issued_by", "client_key"], condition=~Q(client_key=""),
+                                    name="document_client_key_once"),
+        ]
         indexes = [models.Index(fields=["about_type", "about_id"]), models.Index(fields=["kind", "year"])]
 
     def __str__(self):
@@ -179,3 +185,144 @@ class OfficialDocument(BusinessRecord):
     @property
     def download_name(self) -> str:
         return f"{self.number}{self.get_kind_display()}.docx"
+
+
+# --- 拟稿 → 核稿 → 签发 ------------------------------------------------------------------------------
+
+class SignOffState(models.TextChoices):
+    REVIEWING = "reviewing", _("待核稿")
+    SIGNING = "signing", _("待签发")
+    RETURNED = "returned", _("退回修改")
+    SIGNED = "signed", _("已签发")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class SignOffStepKind(models.TextChoices):
+    DRAFT = "draft", _("拟稿")
+    RESUBMIT = "resubmit", _("修改后重新提交")
+    REVIEW = "review", _("核稿")
+    SIGN = "sign", _("签发")
+    RETURN = "return", _("退回")
+    WITHDRAW = "withdraw", _("撤回")
+
+
+class SignOffQuerySet(ScopedQuerySet):
+    """A sign-off is seen by the issuing organ's scope (never by the party it is addressed to before signing)."""
+
+    scope_model_key = "signoff"
+
+    def scope_q(self, assignment) -> Q:
+        kind = assignment.scope_kind
+        if kind == ScopeKind.TERRITORY:
+            path = assignment.unit.path
+            return Q(issuer_unit__path__startswith=path) | Q(issuer_department__unit__path__startswith=path)
+        if kind == ScopeKind.DEPARTMENT:
+            return Q(issuer_department_id=assignment.department_id)
+        return NOTHING
+
+    def open(self):
+        return self.filter(state__in=[SignOffState.REVIEWING, SignOffState.SIGNING, SignOffState.RETURNED])
+
+
+class SignOff(BusinessRecord):
+    """The 拟稿 → 核稿 → 签发 of one thing an organ issues in its own name.
+
+    Generic on purpose: the subject is any model registered with ``documents.services.signoff.register``
+    (a ``DocumentDraft`` here; a campaign report or a responsibility agreement later). The state is
+    one field moved only through ``signoff.TRANSITIONS``; every step (who, in which role, when, with
+    which opinion) is a ``SignOffStep`` row and an audit event, so the 签发单 can be printed from it.
+    """
+
+    subject_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("签发事项类型"))
+    subject_id = models.PositiveBigIntegerField(_("签发事项"))
+    title = models.CharField(_("标题"), max_length=200)
+    issuer_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文单位"))
+    issuer_department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文部门"))
+    issuer_name = models.CharField(_("发文机关"), max_length=120)
+    state = models.CharField(_("状态"), max_length=12, choices=SignOffState.choices, default=SignOffState.REVIEWING)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("拟稿人"))
+    drafted_at = models.DateTimeField(_("拟稿时间"))
+    submitted_at = models.DateTimeField(_("提交时间"))  # last (re)submission: the waiting lists sort by it
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("核稿人"))
+    reviewed_at = models.DateTimeField(_("核稿时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("签发人"))
+    signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("公文签发")
+        verbose_name_plural = _("公文签发")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="signoff_once_per_subject")]
+        indexes = [models.Index(fields=["state", "issuer_unit"]), models.Index(fields=["state", "issuer_department"])]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_state_display()}）"
+
+    def audit_district_id(self):
+        unit = self.issuer_department.unit if self.issuer_department_id else self.issuer_unit
+        return unit.district_id if unit else None
+
+    @property
+    def subject(self):
+        return self.subject_type.get_object_for_this_type(pk=self.subject_id)
+
+
+class SignOffStep(models.Model):
+    """One step of a sign-off: who did what, in which role, when, with which opinion (append-only)."""
+
+    signoff = models.ForeignKey(SignOff, models.PROTECT, related_name="steps", verbose_name=_("公文签发"))
+    kind = models.CharField(_("环节"), max_length=10, choices=SignOffStepKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("办理人"))
+    role = models.CharField(_("办理角色"), max_length=30)
+    at = models.DateTimeField(_("办理时间"))
+    opinion = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("签发环节")
+        verbose_name_plural = _("签发环节")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DraftQuerySet(SignOffQuerySet):
+    scope_model_key = "document_draft"
+
+
+class DocumentDraft(BusinessRecord):
+    """A 公文 drafted (拟稿) for sign-off: its text as data, numbered and laid out only when signed.
+
+    The draft holds exactly what the signer reads (title, 主送, paragraphs, an optional table); the
+    signed ``OfficialDocument`` is generated from it, so what was signed is what is issued.
+    """
+
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    recipients = models.CharField(_("主送"), max_length=300, blank=True)
+    paragraphs = models.JSONField(_("正文"), default=list, blank=True)
+    table = models.JSONField(_("表格"), null=True, blank=True)  # {"header": [...], "rows": [[...]]}
+    issuer_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文单位"))
+    issuer_department = models.ForeignKey("orgs.Department", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发文部门"))
+    document = models.OneToOneField("documents.OfficialDocument", models.PROTECT, null=True, blank=True, related_name="draft",
+                                    verbose_name=_("签发后的公文"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("拟稿人"))
+    client_key = models.CharField(_("提交键"), max_length=64, blank=True)
+
+    objects = SignOffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("公文稿")
+        verbose_name_plural = _("公文稿")
+        constraints = [models.UniqueConstraint(fields=["drafted_by", "client_key"], condition=~Q(client_key=""),
+                                               name="document_draft_client_key")]
+
+    def __str__(self):
+        return self.title
+
+    def audit_district_id(self):
+        unit = self.issuer_department.unit if self.issuer_department_id else self.issuer_unit
+        return unit.district_id if unit else None
