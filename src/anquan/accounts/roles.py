@@ -65,6 +65,11 @@ PLAN = {"inspection.plan"}
 DRAW = "inspection.draw"
 PERFORM = "inspection.perform"
 DOCUMENT_ISSUE = "document.issue"
+# 拟稿 → 核稿 → 签发 (documents.services.signoff): staff of the issuing organ draft and review; the
+# organ's leader signs. Who may act on which sign-off (own organ, never one's own draft) is checked there.
+SIGNOFF_DRAFT = "signoff.draft"
+SIGNOFF_REVIEW = "signoff.review"
+SIGNOFF_SIGN = "signoff.sign"
 SUPERVISION_MANAGE = "supervision.manage"
 SUPERVISION_CHECK = "supervision.check"
 SUPERVISION_RESPOND = "supervision.respond"
@@ -98,18 +103,20 @@ ROLES: dict[str, Role] = {
               "enterprise.void", "enterprise.change_regulators", "audit.view_object",
               HAZARD_FIND, HAZARD_OVERSEE, "hazard.list", "hazard.delist", "hazard.review_listing", "hazard.transfer",
               CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE, SUPERVISION_MANAGE, SUPERVISION_CHECK,
-              ACCOUNTABILITY),
+              ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW),
         _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object",
-              HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE, PLAN, PERFORM, DOCUMENT_ISSUE, SUPERVISION_RESPOND),
+              HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE, PLAN, PERFORM, DOCUMENT_ISSUE, SUPERVISION_RESPOND,
+              SIGNOFF_DRAFT, SIGNOFF_REVIEW),
         _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND, PERFORM),
         _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object",
               HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade", CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE,
-              SUPERVISION_RESPOND, ACCOUNTABILITY),
+              SUPERVISION_RESPOND, ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW),
         _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW, "hazard.record", "hazard.control",
               "hazard.judge_major", PERFORM, DOCUMENT_ISSUE),
         _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major", PERFORM),
         _role(RoleCode.SUPERVISOR, ScopeKind.GRANTS, "", VIEW, "hazard.record", PERFORM, SUPERVISION_CHECK),
-        _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export"),
+        _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export",
+              SIGNOFF_REVIEW, SIGNOFF_SIGN),
         _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
               "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
         _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
