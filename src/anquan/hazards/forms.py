@@ -165,12 +165,23 @@ class HazardEditForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3 if f == "description" else 2})
                    for f in ("description", "measures", "contingency_plan", *REPORT_FIELDS)}
 
-    def __init__(self, data=None, *, hazard: Hazard):
+    def __init__(self, data=None, *, hazard: Hazard, locked=frozenset()):
+        """``locked``: the fields this user may not change (``services.recording.locked_fields``); they are
+        left out of the form, so the page shows them as text and never posts them."""
         person = hazard.responsible_person
         initial = {"category": hazard.category_id or "", "responsible_name": person.name if person else "",
                    "responsible_phone": person.phone if person else ""}
         super().__init__(data, instance=hazard, initial=initial)
-        self.fields["category"].choices = [("", "（未分类）"), *category_choices(hazard.industry)]
+        choices = category_choices(hazard.industry)
+        if hazard.category_id and str(hazard.category_id) not in {pk for pk, _ in choices}:
+            # Its category may lie outside the site's industry's tree (a 消防 item of an inspection
+            # checklist on a 工贸 site) or be retired: keep it selectable, or the page would show
+            # （未分类） and saving would clear it.
+            choices.insert(0, (str(hazard.category_id), hazard.category.name))
+        self.fields["category"].choices = [("", "（未分类）"), *choices]
+        self.locked = sorted(locked)
+        for name in locked:
+            self.fields.pop(name, None)
         if not hazard.is_major:
             for name in REPORT_FIELDS:
                 del self.fields[name]

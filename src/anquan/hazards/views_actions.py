@@ -23,6 +23,7 @@ from anquan.core.views import apply_errors, bootstrapify, login_required
 from . import services
 from .forms import HazardEditForm
 from .models import DeadlineExtension, InterimControl, ListedSupervision
+from .services.recording import locked_fields
 from .views import get_hazard
 from .views_detail import render_detail
 
@@ -222,10 +223,10 @@ def hazard_delist(request, hazard, listing_id):
 # ---------------------------------------------------------------- edit the descriptive fields
 
 
-def _edit_data(form_data: dict, hazard) -> dict:
-    """What to hand to ``hazard_update``: the descriptive fields, and the responsible person only if changed
-    (naming the same person again must not create a new person record)."""
-    data = {k: form_data.get(k, "") for k in HazardEditForm.DATA_FIELDS if k in form_data}
+def _edit_data(form_data: dict, hazard, locked=frozenset()) -> dict:
+    """What to hand to ``hazard_update``: the descriptive fields the user may change, and the responsible
+    person only if changed (naming the same person again must not create a new person record)."""
+    data = {k: form_data.get(k, "") for k in HazardEditForm.DATA_FIELDS if k in form_data and k not in locked}
     person = hazard.responsible_person
     name, phone = (form_data.get("responsible_name") or "").strip(), (form_data.get("responsible_phone") or "").strip()
     if (name, phone) != ((person.name, person.phone) if person else ("", "")):
@@ -239,14 +240,14 @@ def hazard_edit(request, pk):
     """修改隐患信息 (descriptive fields, the 重大 report and 治理方案) against the version the user saw."""
     user = request.user
     hazard = get_hazard(user, pk)
-    authorize(user, hazard, "update")
+    locked = locked_fields(authorize(user, hazard, "update"), hazard)
     conflict, status, version = "", 200, hazard.version
     if request.method == "POST":
         values = _values(request)
         version = request.POST.get("version", "")
-        form = HazardEditForm(values, hazard=hazard)
+        form = HazardEditForm(values, hazard=hazard, locked=locked)
         try:
-            services.hazard_update(actor=user, hazard=hazard, version=version, data=_edit_data(values, hazard))
+            services.hazard_update(actor=user, hazard=hazard, version=version, data=_edit_data(values, hazard, locked))
         except Invalid as exc:
             apply_errors(form, exc.errors)
             status = 422
@@ -259,7 +260,7 @@ def hazard_edit(request, pk):
             return redirect("hazards:detail", pk=hazard.pk)
         hazard = get_hazard(user, pk)
     else:
-        form = HazardEditForm(hazard=hazard)
+        form = HazardEditForm(hazard=hazard, locked=locked)
     return render(request, "hazards/edit.html", {
         "nav_active": "hazards", "hazard": hazard, "form": form, "version": version, "conflict": conflict,
     }, status=status)

@@ -192,6 +192,34 @@ def _close_on_the_spot(actor, assignment, hazard: Hazard, after_photos, now) -> 
     hazard.save(update_fields=["status", "submitted_at", "closed_at", "closed_on", "closed_by", "closed_on_time"])
 
 
+#: What an enterprise may not change on a hazard someone else found (an inspection, the street …).
+FINDER_FIELDS = frozenset({"category", "description", "location"})
+FOUND_BY_OTHERS = "该隐患由检查单位发现，企业只能填写五落实和治理方案"
+
+
+def locked_fields(assignment, hazard: Hazard) -> frozenset[str]:
+    """The descriptive fields ``assignment`` may not change: what the finder wrote, for an enterprise
+    that did not find the hazard itself (the finding is the inspector's record, not the firm's).
+    The edit page shows these read-only and never posts them."""
+    if assignment.scope_kind == ScopeKind.ENTERPRISE and hazard.finder_enterprise_id != assignment.enterprise_id:
+        return FINDER_FIELDS
+    return frozenset()
+
+
+def _changes(hazard: Hazard, field: str, value) -> bool:
+    """Whether ``value`` (as a page or an API client sends it) differs from what is stored: a client
+    that sends an unchanged field back (a whole form, a full JSON object) changes nothing by it, so
+    it is neither refused for a locked field nor re-validated (an inactive category kept as it is)."""
+    if field == "category":
+        return str(value or "").strip() != str(hazard.category_id or "")
+    current = getattr(hazard, field)
+    if field == "funds":
+        return True
+    if isinstance(value, str) or value is None:
+        return (value or "").strip() != (current or "").strip()
+    return True
+
+
 @transaction.atomic
 def hazard_update(*, actor, hazard: Hazard, version, data: dict) -> Hazard:
     """Edit descriptive fields only; deadline, level, site and responsible unit have their own services."""
@@ -201,13 +229,12 @@ def hazard_update(*, actor, hazard: Hazard, version, data: dict) -> Hazard:
     forbidden = sorted(set(data) & {"deadline", "deadline_in_force", "level", "site", "enterprise", "grid", "department", "status"})
     if forbidden:
         raise Invalid({f: ["该字段只能通过专门的流程变更（延期、定级、移交）"] for f in forbidden})
-    if assignment.scope_kind == ScopeKind.ENTERPRISE and hazard.finder_enterprise_id != assignment.enterprise_id:
-        foreign = sorted(set(data) & {"category", "description", "location"})
-        if foreign:
-            raise Invalid({f: ["该隐患由检查单位发现，企业只能填写五落实和治理方案"] for f in foreign})
+    foreign = [f for f in sorted(locked_fields(assignment, hazard) & set(data)) if _changes(hazard, f, data[f])]
+    if foreign:
+        raise Invalid({f: [FOUND_BY_OTHERS] for f in foreign})
     before = snapshot(hazard)
     for field in DESCRIPTIVE:
-        if field not in data:
+        if field not in data or not _changes(hazard, field, data[field]):
             continue
         value = data[field]
         if field == "category":
