@@ -73,3 +73,18 @@ document.addEventListener("htmx:configRequest", function (evt) {
     if (data.getAll(key).every(function (v) { return v === ""; })) data.delete(key);
   });
 });
+
+/* One click, one submission: a form whose button has data-once is sent once; the button is disabled and
+   says so. (The server is idempotent on the form's client_key too: this only spares the second request.) */
+document.addEventListener("submit", function (evt) {
+  var form = evt.target;
+  var btn = evt.submitter && evt.submitter.hasAttribute("data-once") ? evt.submitter : form.querySelector("[data-once]");
+  if (!btn) return;
+  if (form.dataset.sent) { evt.preventDefault(); return; }
+  form.dataset.sent = "1";
+  setTimeout(function () {  // after the browser has read the submitter's name/value
+    btn.disabled = true;
+    btn.setAttribute("aria-disabled", "true");
+    if (btn.dataset.once) btn.textContent = btn.dataset.once;
+  }, 0);
+});
