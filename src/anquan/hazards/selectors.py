@@ -184,14 +184,23 @@ def _flag_or_false(value) -> bool:
         return False
 
 
-#: The order of every hazard list: overdue first, then by the deadline in force, then by id.
+#: The order of every hazard list, by urgency: overdue first, then the other open hazards, then the
+#: closed ones (a hazard closed in 2025 must not sit above one due next week), each by the deadline in
+#: force, then by id. ``overdue_rank`` is that group (0, 1, 2; ``_overdue_rank``).
 LIST_ORDER = ("overdue_rank", "deadline_in_force", "id")
 #: Counts stop here: beyond it a list says "10000+" (``capped_count``).
 COUNT_CAP = 10_000
 
 
+def _groups(today: datetime.date) -> tuple[Q, Q, Q]:
+    """The three groups of the list order: overdue, open but not overdue, closed."""
+    closed = Q(status=HazardStatus.CLOSED)
+    return overdue_q(today), ~overdue_q(today) & ~closed, closed
+
+
 def _overdue_rank(today: datetime.date) -> Case:
-    return Case(When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
+    overdue, _open, closed = _groups(today)
+    return Case(When(overdue, then=Value(0)), When(closed, then=Value(2)), default=Value(1), output_field=IntegerField())
 
 
 def hazard_list(user, params=None, action: str = "view", today: datetime.date | None = None) -> QuerySet[Hazard]:
@@ -232,22 +241,27 @@ DEEP_OFFSET = 1000
 def _page_ids(qs: QuerySet[Hazard], offset: int, limit: int, today: datetime.date) -> QuerySet:
     """The ids of rows ``offset … offset+limit`` of ``qs`` in the list order, as a sub-select.
 
-    The order is overdue first, then (deadline in force, id). Near the top that is one top-N
-    sort over the ids (of the open hazards, for open lists). Deep pages of long lists (page 200
-    of all a district's hazards) would sort tens of thousands of ids to skip most of them, so
-    from DEEP_OFFSET on the order is taken as what it is — the overdue hazards by (deadline, id),
-    then all the others by (deadline, id) — and the page is cut from one half, which an index
-    on (deadline in force, id) returns already sorted; counting the overdue half costs one
-    small query on the open-hazard index.
+    The order is overdue first, then the other open hazards, then the closed ones, each by
+    (deadline in force, id). Near the top that is one top-N sort over the ids (of the open
+    hazards, for open lists). Deep pages of long lists (page 200 of all a district's hazards)
+    would sort tens of thousands of ids to skip most of them, so from DEEP_OFFSET on the order
+    is taken as what it is — three groups one after the other, each by (deadline, id) — and a
+    page that lies inside one group is cut from it alone, which an index on (deadline in force,
+    id) returns already sorted; counting the groups before it costs one or two small queries
+    (overdue on the open-hazard index, closed by status). A page across two groups is sorted whole.
     """
     ordered = ("deadline_in_force", "id")
     if offset >= DEEP_OFFSET:
-        overdue = qs.filter(overdue_q(today))
-        n_overdue = overdue.order_by().count()
-        if offset >= n_overdue:
-            return qs.exclude(overdue_q(today)).order_by(*ordered).values("pk")[offset - n_overdue: offset - n_overdue + limit]
-        if offset + limit <= n_overdue:
-            return overdue.order_by(*ordered).values("pk")[offset: offset + limit]
+        start = 0
+        for n, group in enumerate(_groups(today)):
+            part = qs.filter(group)
+            size = part.order_by().count() if n < 2 else None  # the last group is the rest
+            if size is not None and offset >= start + size:
+                start += size
+                continue
+            if size is None or offset + limit <= start + size:
+                return part.order_by(*ordered).values("pk")[offset - start: offset - start + limit]
+            break
     return qs.order_by(*LIST_ORDER).values("pk")[offset: offset + limit]
 
 

@@ -145,8 +145,14 @@ def allowed_actions(user, hazard, rounds, extensions, listings, controls, on) ->
             notes.append("挂牌督办中的重大事故隐患由挂牌单位现场审查后摘牌销号。")
         else:
             allowed["verify"] = True
-    allowed["extension_request"] = (open_ and pending_ext is None and on <= hazard.deadline_in_force
-                                    and _assignment(user, hazard, "hazard.request_extension") is not None)
+    requester = open_ and _assignment(user, hazard, "hazard.request_extension") is not None
+    allowed["extension_request"] = requester and pending_ext is None and on <= hazard.deadline_in_force
+    # Said in place of the button, so that it does not just vanish (the service's rule and wording).
+    extension_blocked = ""
+    if requester and on > hazard.deadline_in_force:
+        extension_blocked = "整改期限已过，不能再申请延期；请向安委办提交逾期书面说明。"
+    elif requester and pending_ext is not None:
+        extension_blocked = f"已有待审批的延期申请（申请延至 {pending_ext.requested_deadline:%Y-%m-%d}），审批后才能再次申请。"
     allowed["extension_decide"] = bool(pending_ext and pending_ext.requested_by_id != user.pk
                                        and _overseer(user, hazard, "hazard.decide_extension"))
     allowed["explain"] = (is_overdue(hazard.deadline_in_force, status, on)
@@ -176,7 +182,7 @@ def allowed_actions(user, hazard, rounds, extensions, listings, controls, on) ->
     allowed["transfer"] = not closed and _assignment(user, hazard, "hazard.transfer") is not None
     allowed["recheck"] = closed and bool(_overseer(user, hazard, "hazard.recheck"))
     allowed["any"] = any(v for k, v in allowed.items()) or any(li.can_apply or li.can_review or li.can_delist for li in listings)
-    return {"allowed": allowed, "notes": notes, "pending_extension": pending_ext}
+    return {"allowed": allowed, "notes": notes, "pending_extension": pending_ext, "extension_blocked": extension_blocked}
 
 
 def detail_context(user, hazard, posted: dict | None = None) -> dict:
