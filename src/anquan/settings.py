@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "anquan.supervision",
     "anquan.notifications",
     "anquan.jobs",
+    "anquan.workbench",
     "anquan.demo",
 ]
 
@@ -195,6 +196,20 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 #: The site's address as people reach it (links in e-mails), e.g. https://aq.example.gov.cn
 SITE_URL = env("SITE_URL", default="")
+#: Notification channels (anquan.notifications.channels): the inbox and e-mail digests; the webhook
+#: (an SMS gateway, a 政务钉钉/浙政钉-style robot) is off until its URL is set.
+NOTIFICATION_CHANNELS = [
+    "anquan.notifications.channels.InAppChannel",
+    "anquan.notifications.channels.EmailChannel",
+    "anquan.notifications.channels.WebhookChannel",
+]
+NOTIFICATION_WEBHOOK = {
+    "url": env("ANQUAN_NOTIFY_WEBHOOK_URL", default=""),
+    "secret": env("ANQUAN_NOTIFY_WEBHOOK_SECRET", default=""),
+    "timeout": env.int("ANQUAN_NOTIFY_WEBHOOK_TIMEOUT", default=5),
+    "push": env.bool("ANQUAN_NOTIFY_WEBHOOK_PUSH", default=False),
+    "digest": env.bool("ANQUAN_NOTIFY_WEBHOOK_DIGEST", default=True),
+}
 
 # ---------------------------------------------------------------- background work (Celery)
 # Broker and results: Redis when REDIS_URL is set. Without it every task runs in the calling
@@ -234,7 +249,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SWEEP_SECONDS * 0.9},
     },
     # Crontab times are in CELERY_TIMEZONE (Asia/Shanghai).
-    "notification-digest": {"task": "anquan.notifications.tasks.send_daily_digest", "schedule": crontab(hour=7, minute=30)},
+    # Hourly: each person's digest goes out at the hour they chose (notifications.Preference).
+    "notification-digest": {"task": "anquan.notifications.tasks.send_daily_digest", "schedule": crontab(minute=0)},
     "audit-anchor": {"task": "anquan.jobs.tasks.anchor_audit", "schedule": crontab(hour=0, minute=5)},
     "export-requeue": {"task": "anquan.jobs.tasks.requeue_exports", "schedule": 600.0, "options": {"expires": 540}},
 }

@@ -1,27 +1,30 @@
-"""The daily e-mail digest: one e-mail per person per day listing their notifications not yet e-mailed.
+"""The daily digest: once a day, at the hour each person chose, one message listing their notifications
+not yet sent in a digest, through every digest channel (e-mail; a configured webhook).
 
-Why a digest: in-app notifications appear at once; e-mail would flood a street official
-with dozens of messages a day, so e-mail goes out once a day (``manage.py send_digest``,
-later a Celery beat task). A person gets at most one digest per Shanghai day: a second run
-the same day sends nothing to someone already e-mailed today (later notifications wait for
-tomorrow's digest). Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and marked
-``emailed_at`` in the transaction that sends, so two concurrent runs never send the same
-notification twice and a failed send leaves them for the next run.
+Why a digest: in-app notifications appear at once; e-mail would flood a street official with dozens
+of messages a day, so it goes out once a day. Why the person's hour: a grid worker starts at 7, an
+office at 9; ``Preference.digest_hour`` (default 8, or none) says when. The beat task runs every
+hour (``send_digest``): a person is due once the Shanghai clock has reached their hour and they got
+no digest yet that Shanghai day — so a run missed at 8:00 is caught up at 9:00, and 23:30 Shanghai
+(15:30 UTC) still counts as that day. A person gets at most one digest per day: notifications that
+arrive later wait for tomorrow's. Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and marked
+``emailed_at`` in the transaction that sends, so two concurrent runs never send the same row twice and
+a failed send leaves them for the next run.
 """
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from anquan.rules.calendar import SHANGHAI
-from anquan.rules.calendar import today as shanghai_today
 
-from .models import Notification
+from .channels import DIGEST_SUBJECT, Channel, channels, digest_text  # noqa: F401 - re-exported for callers
+from .models import DEFAULT_DIGEST_HOUR, Notification, Preference
 
-SUBJECT = "【安全生产治理平台】{day:%Y年%m月%d日}消息摘要（{count}条）"
+SUBJECT = DIGEST_SUBJECT
 
 
 def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -29,33 +32,40 @@ def _bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     return start, start + datetime.timedelta(days=1)
 
 
-def _body(user, rows: list[Notification], day: datetime.date) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    lines = [f"{user.display_name}，您好：", "", f"截至{day:%Y年%m月%d日}，您有以下{len(rows)}条消息提醒：", ""]
-    for i, n in enumerate(rows, 1):
-        lines.append(f"{i}. [{n.get_kind_display()}] {n.title}")
-        if n.url:
-            lines.append(f"   {base}{n.url}")
-    lines += ["", f"请登录平台处理。全部消息：{base}/notifications/", "", "（本邮件由系统自动发送，请勿直接回复）"]
-    return "\n".join(lines)
+def _due_hours_q(hour: int) -> Q:
+    """Users whose digest hour has come by ``hour`` o'clock (no preference row = the default hour)."""
+    chose = Preference.objects.filter(digest_hour__isnull=False, digest_hour__lte=hour).values("user_id")
+    q = Q(user_id__in=chose)
+    if DEFAULT_DIGEST_HOUR <= hour:
+        q |= ~Q(user_id__in=Preference.objects.values("user_id"))
+    return q
 
 
-def send_digest(today: datetime.date | None = None) -> int:
-    """Send today's digests; returns the number of e-mails sent."""
-    day = today or shanghai_today()
+def send_digest(today: datetime.date | None = None, *, now: datetime.datetime | None = None) -> int:
+    """Send the digests due now; returns how many people got one.
+
+    ``today`` (a date, e.g. from the management command) sends the digest of that day to everyone
+    who wants one, whatever their hour; without it, the Shanghai clock decides day and hour.
+    """
+    if today is None:
+        local = timezone.localtime(now or timezone.now(), SHANGHAI)
+        day, hour = local.date(), local.hour
+    else:
+        day, hour = today, 23
     start, end = _bounds(day)
-    emailed_today = Notification.objects.filter(emailed_at__gte=start, emailed_at__lt=end).values("user_id")
-    pending = (Notification.objects.filter(emailed_at__isnull=True, created_at__lt=end, user__is_active=True)
-               .exclude(user__email="").exclude(user_id__in=emailed_today))
+    carriers = [c for c in channels() if type(c).digest is not Channel.digest]
+    if not carriers:
+        return 0
+    sent_today = Notification.objects.filter(emailed_at__gte=start, emailed_at__lt=end).values("user_id")
+    pending = (Notification.objects.filter(_due_hours_q(hour), emailed_at__isnull=True, created_at__lt=end, user__is_active=True)
+               .exclude(user_id__in=sent_today))
     sent = 0
     for user_id in sorted(set(pending.values_list("user_id", flat=True))):
-        sent += _send_one(user_id, day, end)
+        sent += _send_one(user_id, day, end, carriers)
     return sent
 
 
-def _send_one(user_id: int, day: datetime.date, end: datetime.datetime) -> int:
-    from django.utils import timezone
-
+def _send_one(user_id: int, day: datetime.date, end: datetime.datetime, carriers: list[Channel]) -> int:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -66,6 +76,8 @@ def _send_one(user_id: int, day: datetime.date, end: datetime.datetime) -> int:
         if not rows:
             return 0
         user = rows[0].user
-        send_mail(SUBJECT.format(day=day, count=len(rows)), _body(user, rows, day), settings.DEFAULT_FROM_EMAIL, [user.email])
+        carried = [channel.digest(user, rows, day) for channel in carriers]
+        if not any(carried):
+            return 0  # no address on any channel: the rows wait (and stay visible in the inbox)
         Notification.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
     return 1

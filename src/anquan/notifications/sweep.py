@@ -11,12 +11,13 @@ extension (a new deadline in force) is reminded afresh.
 Facts (numbers from anquan.rules: ``notify.deadline_soon_days``,
 ``overdue.escalate_to_anweiban_days``, each resolved for the hazard's district):
 
-- deadline within N days → the rectifiers (as ``hazards.notify.rectifiers``);
+- deadline within N days → the rectifiers (as ``hazards.notice_kinds.rectifiers`` finds them one by one);
 - overdue → the rectifiers and the staff of its street, at once;
 - overdue by more than N calendar days → the district 安委办;
-- rectification awaiting verification → those who may verify it (the finder's unit or
-  department; for a self-found 一般 hazard the enterprise), never the submitter;
 - listed-supervision (挂牌督办) deadline within N days → the listing unit's 安委办.
+
+What happens at a moment (a rectification submitted, an extension asked …) is notified by the
+service itself (``services.notify_event``, kinds in each app's ``notice_kinds.py``), not here.
 
 Recipients come from one read of the active role assignments (``Directory``), so the
 sweep makes a bounded number of queries however many hazards it touches.
@@ -26,19 +27,20 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from anquan.accounts.models import RoleAssignment
-from anquan.hazards.choices import HazardLevel, HazardSource, HazardStatus, ListingStatus
+from anquan.hazards.choices import ListingStatus
 from anquan.hazards.models import Hazard, ListedSupervision
 from anquan.orgs.models import OrgUnit
 from anquan.rules import values
 from anquan.rules.calendar import today as shanghai_today
 from anquan.rules.deadlines import OPEN_STATUSES, overdue_beyond, overdue_q
 
-from .models import Notification, NotificationKind
+from .models import Notification
 
-K = NotificationKind
+SWEPT = ("deadline_soon", "overdue", "overdue_escalated", "listing_deadline")
 
 ENTERPRISE_ROLES = ("ent_manager", "ent_principal")
 BATCH = 1000
@@ -68,7 +70,7 @@ class Directory:
         return set().union(*(self.unit_role.get((u, role), set()) for u in unit_ids))
 
     def rectifiers(self, hazard: Hazard) -> set[int]:
-        """Mirrors hazards.notify.rectifiers: the enterprise's safety people, else the staff of the street."""
+        """Batched mirror of hazards.notice_kinds.rectifiers (a test keeps them equal): the enterprise, else the street."""
         if hazard.enterprise_id:
             return set(self.enterprise.get(hazard.enterprise_id, set()))
         return self.in_chain(hazard.grid.ancestor_ids(), "street_staff")
@@ -79,21 +81,6 @@ class Directory:
     def district_anweiban(self, district_id) -> set[int]:
         return set(self.unit_role.get((district_id, "anweiban"), set()))
 
-    def verifiers(self, hazard: Hazard) -> set[int]:
-        """Who may verify (hazards.services.common.may_oversee), minus the 安委办 who may but are not asked."""
-        if hazard.source == HazardSource.SELF and hazard.finder_enterprise_id and hazard.level == HazardLevel.GENERAL:
-            return set(self.enterprise.get(hazard.finder_enterprise_id, set()))
-        if hazard.finder_unit_id:
-            return self.in_chain(hazard.finder_unit.ancestor_ids(), "street_staff")
-        if hazard.finder_department_id:
-            return set(self.department_role.get((hazard.finder_department_id, "dept_staff"), set()))
-        users = set()
-        if hazard.source in (HazardSource.PUBLIC, HazardSource.MEDIA):
-            users |= self.street_staff(hazard)
-        if hazard.department_id:
-            users |= self.department_role.get((hazard.department_id, "dept_staff"), set())
-        return users
-
 
 class Outbox:
     """Notifications to create, written in batches; existing keys are skipped (and the constraint guards races)."""
@@ -101,11 +88,12 @@ class Outbox:
     def __init__(self):
         self.rows: list[Notification] = []
         self.created: dict[str, int] = {}
+        self.hazard_type = ContentType.objects.get_for_model(Hazard)
 
     def add(self, user_ids, kind: str, key: str, title: str, hazard_id=None, url: str = "") -> None:
         for user_id in sorted(user_ids):
             self.rows.append(Notification(user_id=user_id, kind=kind, key=f"{key}:u{user_id}"[:200], title=title[:200],
-                                          hazard_id=hazard_id, url=url))
+                                          target_type=self.hazard_type if hazard_id else None, target_id=hazard_id, url=url))
         if len(self.rows) >= BATCH:
             self.flush()
 
@@ -117,6 +105,10 @@ class Outbox:
         # Sorted by key: concurrent sweeps insert in the same order, so they wait on each other, never deadlock.
         new = sorted((r for r in {r.key: r for r in self.rows}.values() if r.key not in existing), key=lambda r: r.key)
         Notification.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            from .channels import push_now
+
+            push_now(list(Notification.objects.filter(key__in=[r.key for r in new])))
         for row in new:
             self.created[row.kind] = self.created.get(row.kind, 0) + 1
         self.rows = []
@@ -154,11 +146,9 @@ def sweep(today: datetime.date | None = None) -> dict[str, int]:
     directory, rules, box = Directory(), Rules(), Outbox()
     _deadline_soon(box, today, directory, rules)
     _overdue(box, today, directory, rules)
-    _verification_waiting(box, directory)
     _listing_deadline(box, today, directory, rules)
     box.flush()
-    swept = (K.DEADLINE_SOON, K.OVERDUE, K.OVERDUE_ESCALATED, K.VERIFICATION_WAITING, K.LISTING_DEADLINE)
-    return {kind: box.created.get(kind, 0) for kind in swept}
+    return {kind: box.created.get(kind, 0) for kind in SWEPT}
 
 
 def _deadline_soon(box: Outbox, today, directory: Directory, rules: Rules) -> None:
@@ -170,18 +160,18 @@ def _deadline_soon(box: Outbox, today, directory: Directory, rules: Rules) -> No
             continue
         left = (h.deadline_in_force - today).days
         when = "今天到期" if left == 0 else f"{left}天后到期"
-        box.add(directory.rectifiers(h), NotificationKind.DEADLINE_SOON, f"deadline_soon:h{h.pk}:d{h.deadline_in_force}",
+        box.add(directory.rectifiers(h), "deadline_soon", f"deadline_soon:h{h.pk}:d{h.deadline_in_force}",
                 f"整改期限将至：{h.number}（{h.deadline_in_force:%Y-%m-%d}，{when}）{h.description[:30]}", h.pk, _url(h.pk))
 
 
 def _overdue(box: Outbox, today, directory: Directory, rules: Rules) -> None:
     for h in _open_hazards().filter(overdue_q(today)).iterator(chunk_size=BATCH):
         deadline = h.deadline_in_force
-        box.add(directory.rectifiers(h) | directory.street_staff(h), NotificationKind.OVERDUE, f"overdue:h{h.pk}:d{deadline}",
+        box.add(directory.rectifiers(h) | directory.street_staff(h), "overdue", f"overdue:h{h.pk}:d{deadline}",
                 f"隐患已逾期：{h.number}（整改期限{deadline:%Y-%m-%d}）请尽快整改，并向安委办提交逾期书面说明", h.pk, _url(h.pk))
         if escalates(h, today, rules):
             n = rules.get("overdue.escalate_to_anweiban_days", h.district_id)
-            box.add(directory.district_anweiban(h.district_id), NotificationKind.OVERDUE_ESCALATED,
+            box.add(directory.district_anweiban(h.district_id), "overdue_escalated",
                     f"overdue_escalated:h{h.pk}:d{deadline}",
                     f"逾期超过{n}日未整改：{h.number} {h.site.name}（整改期限{deadline:%Y-%m-%d}）", h.pk, _url(h.pk))
 
@@ -191,23 +181,6 @@ def escalates(hazard: Hazard, today: datetime.date, rules: Rules | None = None) 
     rules = rules or Rules()
     n = rules.get("overdue.escalate_to_anweiban_days", hazard.district_id)
     return overdue_beyond(hazard.deadline_in_force, hazard.status, today, n)
-
-
-def _verification_waiting(box: Outbox, directory: Directory) -> None:
-    from anquan.hazards.models import RectificationRound
-
-    awaiting = _open_hazards().filter(status=HazardStatus.AWAITING)
-    latest = {}
-    rounds = RectificationRound.objects.filter(hazard__in=awaiting, verdict="pending").values_list("hazard_id", "number", "submitted_by_id")
-    for hazard_id, number, submitter in rounds:
-        latest[hazard_id] = (number, submitter)
-    for h in awaiting.iterator(chunk_size=BATCH):
-        if h.pk not in latest:
-            continue
-        number, submitter = latest[h.pk]
-        users = directory.verifiers(h) - {submitter}
-        box.add(users, NotificationKind.VERIFICATION_WAITING, f"verify:h{h.pk}:r{number}",
-                f"待验收：{h.number} 第{number}轮整改已提交，请复查验收", h.pk, _url(h.pk))
 
 
 def _listing_deadline(box: Outbox, today, directory: Directory, rules: Rules) -> None:
@@ -221,6 +194,6 @@ def _listing_deadline(box: Outbox, today, directory: Directory, rules: Rules) ->
         if (listing.deadline - today).days > days:
             continue
         users = set(directory.unit_role.get((unit.pk, "anweiban"), set()))
-        box.add(users, NotificationKind.LISTING_DEADLINE, f"listing_deadline:l{listing.pk}:d{listing.deadline}",
+        box.add(users, "listing_deadline", f"listing_deadline:l{listing.pk}:d{listing.deadline}",
                 f"督办期限将至：{listing.document_no}（{listing.deadline:%Y-%m-%d}）{listing.hazard.number}",
                 listing.hazard_id, _url(listing.hazard_id))

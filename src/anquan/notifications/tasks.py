@@ -25,7 +25,7 @@ def sweep_notifications(today: str | None = None) -> dict[str, int]:
 
 @shared_task(name="anquan.notifications.tasks.send_daily_digest")
 def send_daily_digest(today: str | None = None) -> int:
-    """E-mail each person one digest of their notifications not yet e-mailed; returns e-mails sent."""
+    """Send the digests due this hour (each person's chosen hour; ``today`` = everyone's of that day); returns how many."""
     from anquan.notifications.digest import send_digest
 
     return send_digest(_day(today))

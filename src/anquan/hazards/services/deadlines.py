@@ -10,6 +10,7 @@ from django.utils import timezone
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import bump_version
+from anquan.notifications.services import notify_event
 
 from ..choices import OPEN_FOR_RECTIFIER, ExtensionStatus
 from ..models import DeadlineExtension, Hazard, OverdueExplanation
@@ -43,6 +44,8 @@ def extension_request(*, actor, hazard: Hazard, new_deadline: datetime.date, rea
     except IntegrityError:
         raise Conflict("已有待审批的延期申请") from None
     audit(actor, assignment, hazard, "request_extension", after={"requested_deadline": new_deadline.isoformat()}, reason=reason)
+    notify_event("extension_requested", hazard, key=f"extension_requested:e{extension.pk}", actor=actor,
+                 requested=f"{new_deadline:%Y-%m-%d}")
     return extension
 
 
@@ -67,9 +70,8 @@ def extension_decide(*, actor, extension: DeadlineExtension, version, approve: b
         hazard.deadline_in_force = extension.requested_deadline
     hazard.save()
     audit(actor, assignment, hazard, "approve_extension" if approve else "reject_extension", before, reason=reason)
-    from anquan.hazards.notify import extension_decided
-
-    transaction.on_commit(lambda: extension_decided(extension.pk))
+    notify_event("extension_decided", hazard, key=f"extension:e{extension.pk}", actor=actor,
+                 verdict="已批准" if approve else "未批准", requested_by=extension.requested_by_id)
     return extension
 
 
@@ -88,6 +90,7 @@ def overdue_explain(*, actor, hazard: Hazard, text: str) -> OverdueExplanation:
         submitted_role=assignment.role, submitted_at=timezone.now(),
     )
     audit(actor, assignment, hazard, "explain_overdue", after={"explanation": explanation.pk}, reason=text[:500])
+    notify_event("overdue_explained", hazard, key=f"explained:x{explanation.pk}", actor=actor)
     return explanation
 
 
@@ -104,4 +107,5 @@ def hazard_escalate(*, actor, hazard: Hazard, text: str) -> OverdueExplanation:
         submitted_role=assignment.role, submitted_at=timezone.now(),
     )
     audit(actor, assignment, hazard, "escalate", after={"escalation": escalation.pk}, reason=text[:500])
+    notify_event("hazard_escalated", hazard, key=f"escalated:x{escalation.pk}", actor=actor)
     return escalation

@@ -10,6 +10,7 @@ from django.utils import timezone
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import bump_version
+from anquan.notifications.services import notify_event
 
 from ..choices import HazardStatus, PhotoKind, Verdict
 from ..models import Hazard, RectificationRound
@@ -70,6 +71,7 @@ def hazard_submit(*, actor, hazard: Hazard, version, measures_taken: str, after_
     hazard.status, hazard.submitted_at = target, now
     hazard.save(update_fields=["status", "submitted_at", "version", "updated_at"])
     audit(actor, assignment, hazard, "submit", before, after={"status": target, "round": number})
+    notify_event("verification_waiting", hazard, key=f"verify:h{hazard.pk}:r{number}", actor=actor, round=number)
     return rnd
 
 
@@ -100,10 +102,11 @@ def hazard_verify(*, actor, hazard: Hazard, version, passed: bool, reason: str =
         hazard.closed_at, hazard.closed_on, hazard.closed_by, hazard.closed_on_time = now, timezone.localdate(now), actor, rnd.on_time
     hazard.save()
     audit(actor, assignment, hazard, "verify" if passed else "send_back", before, reason=reason)
-    if not passed:
-        from anquan.hazards.notify import sent_back
-
-        transaction.on_commit(lambda: sent_back(hazard.pk))
+    if passed:
+        notify_event("hazard_verified", hazard, key=f"verified:h{hazard.pk}:r{rnd.number}", actor=actor,
+                     submitted_by=rnd.submitted_by_id)
+    else:
+        notify_event("sent_back", hazard, key=f"sent_back:h{hazard.pk}:r{rnd.number}", actor=actor, reason=reason[:60])
     return hazard
 
 

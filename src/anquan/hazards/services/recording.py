@@ -16,6 +16,7 @@ from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version, safe_id
 from anquan.enterprises.models import Site
+from anquan.notifications.services import notify_event
 from anquan.orgs.models import Department, OrgUnit
 
 from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
@@ -171,10 +172,10 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
     if clean["immediate"]:
         _close_on_the_spot(actor, assignment, hazard, after_photos, now)
     audit(actor, assignment, hazard, "record")
+    if hazard.status != HazardStatus.CLOSED and hazard.source != HazardSource.SELF:
+        notify_event("hazard_recorded", hazard, key=f"recorded:h{hazard.pk}", actor=actor)
     if level == HazardLevel.MAJOR:
-        from anquan.hazards.notify import major_reported
-
-        transaction.on_commit(lambda: major_reported(hazard.pk))
+        notify_event("major_reported", hazard, key=f"major:h{hazard.pk}", actor=actor)
     return hazard
 
 
@@ -277,9 +278,7 @@ def hazard_judge_major(*, actor, hazard: Hazard, version, criterion, reason: str
     hazard.reported_to_regulators_at = hazard.reported_to_regulators_at or timezone.now()
     hazard.save()
     audit(actor, assignment, hazard, "judge_major", before, reason=reason or f"符合{item.checklist}第{item.number}条")
-    from anquan.hazards.notify import major_reported
-
-    transaction.on_commit(lambda: major_reported(hazard.pk))
+    notify_event("major_reported", hazard, key=f"major:h{hazard.pk}", actor=actor)
     return hazard
 
 

@@ -56,5 +56,10 @@ def make_sweep_world(sweep_on: datetime.date, overdue: int = 1) -> SweepWorld:
             services.hazard_record(actor=users["grid"], data={
                 "site": site.pk, "source": "grid", "description": f"第{i + 1}处：消防通道堆放杂物", "deadline": deadline.isoformat(),
             })
+    # Recording told the enterprise at once (hazard_recorded, sent after commit in transactional tests):
+    # not what the sweep is tested for, so the world starts with an empty inbox.
+    from anquan.notifications.models import Notification
+
+    Notification.objects.all().delete()
     expected = {"deadline_soon": 1, "overdue": 2 * (overdue + 1), "overdue_escalated": 1}
     return SweepWorld(sweep_on=sweep_on, expected=expected, users=users)

@@ -23,18 +23,19 @@ from anquan.jobs.tasks import anchor_audit
 from anquan.notifications.models import Notification
 from anquan.notifications.tasks import send_daily_digest, sweep_notifications
 from anquan.rules.calendar import SHANGHAI
+from anquan.rules.calendar import today as shanghai_today
 
 from .processes import REPO, child_env
 from .sweep_world import make_sweep_world
 
 
-def test_beat_sends_the_sweep_often_the_digest_at_half_past_seven_and_the_anchor_after_midnight():
+def test_beat_sends_the_sweep_often_the_digest_hourly_and_the_anchor_after_midnight():
     schedule = celery_app.conf.beat_schedule
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
     sweep = schedule["notification-sweep"]
     assert sweep["task"] == "anquan.notifications.tasks.sweep_notifications"
     assert sweep["schedule"] == settings.SWEEP_SECONDS == 600 and sweep["options"]["expires"] < 600
-    assert schedule["notification-digest"]["schedule"] == crontab(hour=7, minute=30)
+    assert schedule["notification-digest"]["schedule"] == crontab(minute=0)  # each person's chosen hour
     assert schedule["audit-anchor"]["schedule"] == crontab(hour=0, minute=5)
     assert schedule["export-requeue"]["task"] == "anquan.jobs.tasks.requeue_exports"
     assert celery_app.conf.timezone == "Asia/Shanghai"  # crontab hours are Shanghai hours
@@ -52,8 +53,9 @@ def test_sweep_and_digest_tasks_notify_and_mail_once():
         user.email = f"user{n}@example.invalid"
         user.save(update_fields=["email"])
     recipients = set(Notification.objects.values_list("user_id", flat=True))
-    assert enqueue(send_daily_digest).get() == len(recipients) == len(mail.outbox) == 3  # today's digest
-    assert enqueue(send_daily_digest).get() == 0
+    day = shanghai_today().isoformat()  # the day's digest for everyone, whatever hour each chose
+    assert enqueue(send_daily_digest, day).get() == len(recipients) == len(mail.outbox) == 3
+    assert enqueue(send_daily_digest, day).get() == 0
 
 
 @pytest.mark.django_db

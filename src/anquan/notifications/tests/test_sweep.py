@@ -9,16 +9,20 @@ import time_machine
 from django.core.management import call_command
 
 from anquan.core.tests.factories import make_enterprise, make_site, make_tree, make_user
-from anquan.hazards import notify as hazard_notify
+from anquan.hazards import notice_kinds
 from anquan.hazards import services
 from anquan.hazards.choices import ListingStatus
 from anquan.hazards.models import Hazard, ListedSupervision
 from anquan.hazards.tests.test_loop_smoke import png
-from anquan.notifications.models import Notification, NotificationKind
+from anquan.notifications.models import Notification
 from anquan.notifications.sweep import Directory, sweep
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
-K = NotificationKind
+
+
+class K:
+    DEADLINE_SOON, OVERDUE, OVERDUE_ESCALATED, LISTING_DEADLINE = "deadline_soon", "overdue", "overdue_escalated", "listing_deadline"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,7 +57,7 @@ def record(world, deadline: datetime.date, site=None, **extra) -> Hazard:
 def recipients(kind: str, hazard=None) -> set[str]:
     rows = Notification.objects.filter(kind=kind)
     if hazard is not None:
-        rows = rows.filter(hazard=hazard)
+        rows = rows.filter(target_id=hazard.pk, target_type__model="hazard")
     return set(rows.values_list("user__username", flat=True))
 
 
@@ -139,25 +143,6 @@ def test_an_extension_is_reminded_afresh(world):
     assert [k.split(":")[2] for k in keys] == ["d2026-06-10", "d2026-06-20"]
 
 
-def test_verification_waiting_goes_to_the_finders_unit_not_the_submitter(world):
-    hazard = record(world, datetime.date(2026, 6, 10))
-    with at(datetime.date(2026, 6, 5), 9):
-        services.hazard_submit(actor=world["firm"], hazard=hazard, version=hazard.version, measures_taken="已接地", after_photos=[png()])
-        sweep()
-    assert recipients(K.VERIFICATION_WAITING, hazard) == names(world, "street")
-    assert not recipients(K.OVERDUE)  # awaiting verification is on the verifier's clock
-
-
-def test_self_found_hazard_waits_for_another_person_of_the_enterprise(world):
-    with at(datetime.date(2026, 6, 1), 9):
-        colleague = make_user("ent_principal", enterprise=world["enterprise"], username="colleague")
-        hazard = services.hazard_record(actor=world["firm"], data={"site": world["site"].pk, "description": "自查：灭火器过期",
-                                                                    "source": "self", "deadline": "2026-06-10"})
-        services.hazard_submit(actor=world["firm"], hazard=hazard, version=hazard.version, measures_taken="已更换", after_photos=[png()])
-        sweep()
-    assert recipients(K.VERIFICATION_WAITING, hazard) == {colleague.username}
-
-
 def test_listing_deadline_near_goes_to_the_listing_units_anweiban(world):
     hazard = record(world, datetime.date(2026, 7, 30))
     ListedSupervision.objects.create(hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕3号",
@@ -171,11 +156,11 @@ def test_listing_deadline_near_goes_to_the_listing_units_anweiban(world):
     assert recipients(K.LISTING_DEADLINE, hazard) == names(world, "anweiban")
 
 
-def test_the_directory_agrees_with_hazards_notify(world):
+def test_the_directory_agrees_with_the_permission_rules(world):
     public = make_site(world["tree"].grid_a, name="出租房", industry_code="crowded")
     for hazard in (record(world, datetime.date(2026, 6, 10)), record(world, datetime.date(2026, 6, 10), site=public)):
         hazard = Hazard.objects.select_related("grid").get(pk=hazard.pk)
-        assert Directory().rectifiers(hazard) == set(hazard_notify.rectifiers(hazard).values_list("pk", flat=True))
+        assert Directory().rectifiers(hazard) == {u.pk for u in notice_kinds.rectifiers(hazard)}
 
 
 def test_the_management_command(world):

@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from anquan.core.tests.factories import make_tree, make_user
-from anquan.notifications.models import Notification, NotificationKind
+from anquan.notifications.models import Notification
 from anquan.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,9 @@ def setup():
     tree = make_tree()
     me = make_user("street_staff", unit=tree.street_a)
     other = make_user("street_staff", unit=tree.street_b)
-    notify([me], NotificationKind.OVERDUE, "overdue:h1", "隐患已逾期：YH-MINE", url="/hazards/1/")
-    notify([me], NotificationKind.SENT_BACK, "sent_back:h2", "整改被退回：YH-SECOND", url="https://evil.example/")
-    notify([other], NotificationKind.OVERDUE, "overdue:h9", "隐患已逾期：YH-OTHERS")
+    notify([me], "overdue", "overdue:h1", "隐患已逾期：YH-MINE", url="/hazards/1/")
+    notify([me], "sent_back", "sent_back:h2", "整改被退回：YH-SECOND", url="https://evil.example/")
+    notify([other], "overdue", "overdue:h9", "隐患已逾期：YH-OTHERS")
     client = Client()
     client.force_login(me)
     return me, other, client
@@ -32,12 +32,12 @@ def test_the_inbox_shows_only_my_notifications_and_the_bell_counts_them(setup):
 
 def test_opening_marks_read_and_stays_on_this_site(setup):
     me, other, client = setup
-    mine = Notification.objects.get(user=me, kind=NotificationKind.OVERDUE)
+    mine = Notification.objects.get(user=me, kind="overdue")
     response = client.post(f"/notifications/{mine.pk}/open/")
     assert response.status_code == 302 and response["Location"] == "/hazards/1/"
     mine.refresh_from_db()
     assert mine.read_at is not None
-    outside = Notification.objects.get(user=me, kind=NotificationKind.SENT_BACK)
+    outside = Notification.objects.get(user=me, kind="sent_back")
     assert client.post(f"/notifications/{outside.pk}/open/")["Location"] == "/notifications/"
     others = Notification.objects.get(user=other)
     assert client.post(f"/notifications/{others.pk}/open/").status_code == 404
@@ -60,10 +60,10 @@ def test_the_inbox_needs_sign_in():
 
 def test_marking_chosen_ones_read_ignores_bad_ids_and_never_marks_everything(setup):
     me, _, client = setup
-    chosen = Notification.objects.get(user=me, kind=NotificationKind.OVERDUE)
+    chosen = Notification.objects.get(user=me, kind="overdue")
     for bad in (["abc"], ["²"], ["-1"], ["99999999999999999999999"]):
         assert client.post("/notifications/read/", {"ids": bad}).status_code == 302, bad
     assert Notification.objects.filter(user=me, read_at__isnull=True).count() == 2
     assert client.post("/notifications/read/", {"ids": [str(chosen.pk), "²"]}).status_code == 302
     assert list(Notification.objects.filter(user=me, read_at__isnull=True)) == [
-        Notification.objects.get(user=me, kind=NotificationKind.SENT_BACK)]
+        Notification.objects.get(user=me, kind="sent_back")]
