@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("anquan.accounts.urls")),
+    path("", include("anquan.workbench.urls")),
     path("", include("anquan.core.urls")),
     path("enterprises/", include("anquan.enterprises.urls")),
     path("sites/", include("anquan.enterprises.site_urls")),

@@ -10,13 +10,21 @@ def navigation(request):
     assignments = active_assignments(user)
     kinds = {a.scope_kind for a in assignments}
     business = bool(kinds - {"system"})
-    items = [("home", "首页", "/")]
+    items = [("home", "工作台", "/")]
+    registers = any(a.permits("hazard.export") or a.permits("hazard.decide_extension") for a in assignments
+                    if a.scope_kind != "enterprise")
     if business:
         items += [
             ("enterprises", "企业档案", "/enterprises/"),
             ("sites", "场所", "/sites/"),
-            ("hazards", "隐患排查治理", "/hazards/"),
+            ("hazards", "隐患清单" if registers else "隐患排查治理", "/hazards/"),
             ("inspections", "检查任务", "/inspections/"),
+        ]
+    if registers:
+        items += [  # registers of what waits on someone (hazards/registers.py)
+            ("listings", "挂牌督办台账", "/hazards/listings/"),
+            ("extensions", "延期审批", "/hazards/extensions/?status=pending"),
+            ("explanations", "逾期说明与提请研究", "/hazards/explanations/"),
         ]
     if any(a.permits("inspection.plan") for a in assignments):
         items.append(("plans", "检查计划", "/inspection-plans/"))
@@ -43,6 +51,7 @@ def navigation(request):
 #: Entries shown under one menu heading (a group of one entry stays a plain link); the rest stand alone.
 NAV_GROUPS = {
     "enterprises": "企业与场所", "sites": "企业与场所",
+    "hazards": "隐患排查治理", "listings": "隐患排查治理", "extensions": "隐患排查治理", "explanations": "隐患排查治理",
     "inspections": "检查", "plans": "检查", "checklists": "检查", "coverage": "检查",
     "exports": "更多", "orgunits": "更多", "audit": "更多", "rules": "更多",
 }

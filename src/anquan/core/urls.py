@@ -4,7 +4,7 @@ from django.urls import path
 from . import health, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("overview/", views.home, name="overview"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -140,7 +140,8 @@ def _business_summary(user) -> dict:
 @never_cache
 @login_required
 def home(request):
-    """首页: what is in the user's scope at a glance, or a plain page for administrator roles."""
+    """辖区概况 (/overview/, linked from the workbench): the enterprise register in the user's scope at a
+    glance, or a plain page for administrator roles (the workbench at / shows it to them)."""
     from anquan.accounts.roles import ScopeKind
     from anquan.accounts.scope import active_assignments
     from anquan.orgs.models import OrgUnit

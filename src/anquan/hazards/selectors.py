@@ -28,6 +28,9 @@ ignored here — free-text search is the list page's own)::
     found_from, found_to     YYYY-MM-DD, inclusive, on the finding date (found_on)
     closed_from, closed_to   YYYY-MM-DD, inclusive, on the closing date (closed_on)
     include_voided           1 = include voided (作废) records; by default they are left out
+    verifiable    1 = 待验收 that waits on the user: awaiting verification, one of the user's
+                  assignments may verify it (who-found-it rule, ``services.common.oversee_q``) and
+                  the user did not submit the pending round; needs ``user`` (without: nothing)
 
 A value that cannot mean anything (an unknown status, a malformed date or id) matches
 nothing rather than being ignored: a wrong link shows an empty list, never everything.
@@ -54,7 +57,7 @@ from .models import Hazard, HazardCategory, ListedSupervision
 HAZARD_FILTERS = (
     "status", "level", "source", "overdue", "closed", "on_time", "listed", "immediate", "unit", "industry",
     "category", "department", "enterprise", "site", "found_from", "found_to", "closed_from", "closed_to",
-    "include_voided",
+    "include_voided", "verifiable",
 )
 #: Columns the lists show, fetched with the rows (no query per row).
 LIST_RELATED = ("site", "enterprise", "grid", "category", "industry", "department", "responsible_person")
@@ -148,11 +151,23 @@ def _q(name: str, value, today: datetime.date, user) -> Q:
         return _category_q(value)
     if name in ("enterprise", "site"):
         return Q(**{f"{name}_id": _id(value)})
+    if name == "verifiable":
+        return _verifiable_q(user) if _flag(value) else Q()
     if name in ("found_from", "closed_from"):
         return Q(**{f"{name[:-5]}_on__gte": _date(value)})
     if name in ("found_to", "closed_to"):
         return Q(**{f"{name[:-3]}_on__lte": _date(value)})
     return Q()
+
+
+def _verifiable_q(user) -> Q:
+    from .models import RectificationRound
+    from .services.common import overseen_q
+
+    if user is None:
+        raise _Nothing
+    mine = RectificationRound.objects.filter(hazard=OuterRef("pk"), verdict="pending", submitted_by=user)
+    return Q(status=HazardStatus.AWAITING) & overseen_q(user, "hazard.verify") & ~Q(Exists(mine))
 
 
 def filter_hazards(qs: QuerySet[Hazard], params, today: datetime.date | None = None, *, user=None) -> QuerySet[Hazard]:

@@ -1,7 +1,7 @@
 """Hazard pages (隐患排查治理): the three lists, record, detail with one POST URL per action, import."""
 from django.urls import path
 
-from . import views, views_actions, views_detail, views_import, views_record, views_stats
+from . import views, views_actions, views_detail, views_import, views_record, views_registers, views_stats
 
 app_name = "hazards"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("new/sites/", views_record.site_search, name="site_search"),
     path("new/descriptions/", views_record.description_search, name="descriptions"),
     path("photos/<int:pk>/", views.hazard_photo, name="photo"),
+    path("listings/", views_registers.listing_register, name="listings"),
+    path("listings/export.xlsx", views_registers.listing_export, name="listings_export"),
+    path("extensions/", views_registers.extension_register, name="extensions"),
+    path("extensions/export.xlsx", views_registers.extension_export, name="extensions_export"),
+    path("explanations/", views_registers.explanation_register, name="explanations"),
+    path("explanations/export.xlsx", views_registers.explanation_export, name="explanations_export"),
     path("import/", views_import.import_start, name="import"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),
     path("import/<str:import_id>/", views_import.import_preview, name="import_preview"),

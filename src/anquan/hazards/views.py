@@ -100,6 +100,8 @@ def _filter_options(user) -> dict:
 def _chips(user, params) -> list[tuple[str, str]]:
     """Filters set by a link (enterprise, site) that have no control on the form: (label, query to drop it)."""
     chips = []
+    if params.get("verifiable") == "1":
+        chips.append(("verifiable", "待我验收"))
     if params.get("enterprise"):
         name = Enterprise.objects.visible_to(user).filter(pk=safe_id(params["enterprise"]) or 0).values_list("name", flat=True).first()
         chips.append(("enterprise", f"企业：{name or '（不可见）'}"))

@@ -142,6 +142,8 @@ class InspectionFilter(Schema):
     status: str | None = Field(None, description="planned 待检查 / in_progress 检查中 / performed 已完成")
     kind: str | None = None
     mine: bool | None = Field(None, description="1：只看我参加的检查任务")
+    open: bool | None = Field(None, description="1：只看未完成的（待检查、检查中）")
+    overdue: bool | None = Field(None, description="1：只看逾期未检查的（应完成日期或计划日期已过仍未完成）")
     site: Id | None = None
 
 
@@ -182,11 +184,20 @@ class CompleteIn(Schema):
 
 
 
-def tasks_for(user, params: dict):
-    """Tasks visible to ``user`` with the list filters; the user's own open tasks first."""
+def tasks_for(user, params: dict, today: date | None = None):
+    """Tasks visible to ``user`` with the list filters; the user's own open tasks first.
+    ``open``/``overdue`` = "1": not yet performed / overdue today (``selectors.overdue_q``)."""
+    from anquan.rules.calendar import today as shanghai_today
+
+    from .selectors import OPEN_STATUSES, overdue_q
+
     qs = Inspection.objects.visible_to(user).select_related("site", "department")
     if params.get("status") in perform.S.values:
         qs = qs.filter(status=params["status"])
+    if params.get("open") in (True, "1"):
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if params.get("overdue") in (True, "1"):
+        qs = qs.filter(overdue_q(today or shanghai_today()))
     if params.get("kind"):
         qs = qs.filter(kind=params["kind"])
     if params.get("site"):

@@ -16,24 +16,36 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from anquan.accounts.scope import active_assignments
 from anquan.core.services import get_visible
 from anquan.hazards.models import Hazard
+from anquan.rules.calendar import today
+from anquan.workbench.export import register_download
 
 from .api import task_detail, tasks_for
 from .models import Answer, Inspection, InspectionKind, InspectionStatus, SignerKind
+from .selectors import overdue_days
 from .services import perform
 
-FILTERS = ("status", "kind", "q", "mine")
+FILTERS = ("status", "kind", "q", "mine", "open", "overdue")
+
+
+def task_queryset(user, request_params, day=None):
+    """The task list's rows for the query string (the page, its export and the workbench count share it)."""
+    params = {k: (request_params.get(k) or "").strip() for k in FILTERS}
+    qs = tasks_for(user, {**params, "mine": params["mine"] == "1"}, today=day)
+    if params["q"]:
+        q = params["q"][:100]
+        qs = qs.filter(Q(site__name__icontains=q) | Q(site__enterprise__name__icontains=q) | Q(site__address__icontains=q))
+    return qs, params
 
 
 @login_required
 def inspection_list(request):
-    params = {k: request.GET.get(k, "").strip() for k in FILTERS}
-    qs = tasks_for(request.user, {**params, "mine": params["mine"] == "1"})
-    if params["q"]:
-        q = params["q"][:100]
-        qs = qs.filter(Q(site__name__icontains=q) | Q(site__enterprise__name__icontains=q) | Q(site__address__icontains=q))
+    qs, params = task_queryset(request.user, request.GET)
+    day = today()
     mine = []
     if request.user.person_id:
         mine = list(
@@ -42,11 +54,33 @@ def inspection_list(request):
             .select_related("site__enterprise").order_by("planned_on", "id")[:20]
         )
     page = Paginator(qs.select_related("site__enterprise", "department"), 50).get_page(request.GET.get("page"))
+    for task in [*mine, *page.object_list]:
+        task.overdue_days = overdue_days(task, day)
     query = urlencode({k: v for k, v in params.items() if v})
     return render(request, "inspections/list.html", {
         "page": page, "mine": mine, "params": params, "query": query,
         "statuses": InspectionStatus.choices, "kinds": InspectionKind.choices,
+        "can_export": any(a.permits("inspection.plan") for a in active_assignments(request.user)),
     })
+
+
+EXPORT_COLUMNS = [("场所", 26), ("企业", 30), ("检查类型", 12), ("暗访", 6), ("执法检查", 8), ("组织部门", 20),
+                  ("计划日期", 12), ("应完成日期", 12), ("状态", 8), ("逾期天数", 9), ("实施时间", 17), ("检查人员", 24)]
+
+
+@login_required
+def inspection_export(request):
+    """The task list as filtered (e.g. 逾期未检查: ?overdue=1) as an audited .xlsx."""
+    qs, _ = task_queryset(request.user, request.GET)
+    day = today()
+    rows = ([t.site.name, t.site.enterprise.name if t.site.enterprise_id else "", t.get_kind_display(),
+             "是" if t.unannounced else "", "是" if t.enforcement else "", t.department.name if t.department_id else "属地",
+             t.planned_on, t.due_on, t.get_status_display(), overdue_days(t, day) or None,
+             timezone.localtime(t.performed_at).replace(tzinfo=None) if t.performed_at else None,
+             "、".join(p.name for p in t.inspectors.all())]
+            for t in qs.select_related("site__enterprise", "department").prefetch_related("inspectors"))
+    return register_download(request, key="inspections", title="检查任务", action="inspection.plan",
+                             columns=EXPORT_COLUMNS, rows=rows, params=dict(request.GET.lists()))
 
 
 def _record_context(request, inspection):
@@ -71,6 +105,7 @@ def inspection_detail(request, pk):
     inspection = get_visible(
         Inspection.objects.select_related("site__grid", "site__enterprise", "department", "completed_by__person"),
         request.user, pk)
+    inspection.overdue_days = overdue_days(inspection, today())
     return render(request, "inspections/detail.html", _record_context(request, inspection))
 
 

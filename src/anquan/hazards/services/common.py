@@ -3,6 +3,7 @@ snapshots of the place, photos and the audit write."""
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
 
 from anquan.accounts.roles import ScopeKind
 from anquan.audit.services import record, snapshot
@@ -84,6 +85,40 @@ def may_oversee(assignment, hazard: Hazard) -> str | None:
             return None
         return "只能验收本部门发现或报告本部门的隐患"
     return "无权验收"
+
+
+def oversee_q(assignment) -> Q:
+    """``may_oversee`` in SQL: the hazards this assignment may verify/decide by the who-found-it rule.
+
+    Lists of what waits on someone (待验收, 延期待批) filter with it, so a count on the workbench
+    and the list it opens show exactly the hazards the services would let this person act on;
+    ``test_oversee_q`` keeps the two readings equal.
+    """
+    kind = assignment.scope_kind
+    public = Q(source__in=[HazardSource.PUBLIC, HazardSource.MEDIA])
+    if kind == ScopeKind.ENTERPRISE:
+        return Q(finder_enterprise_id=assignment.enterprise_id, source=HazardSource.SELF, level=HazardLevel.GENERAL)
+    if assignment.role == "anweiban":
+        return Q()
+    if kind == ScopeKind.TERRITORY:
+        path = assignment.unit.path
+        return Q(finder_unit__path__startswith=path) | (public & Q(grid_path__startswith=path))
+    if kind == ScopeKind.DEPARTMENT:
+        reported = public | Q(source=HazardSource.SELF, level=HazardLevel.MAJOR)
+        return Q(finder_department_id=assignment.department_id) | (reported & Q(department_id=assignment.department_id))
+    return Q(pk__in=[])
+
+
+def overseen_q(user, action: str) -> Q:
+    """Hazards on which ONE active assignment of ``user`` both permits ``action`` (in scope) and passes
+    the who-found-it rule — the rows ``authorize_oversight`` would accept."""
+    from anquan.accounts.scope import active_assignments
+
+    combined = Q(pk__in=[])
+    for assignment in active_assignments(user):
+        if assignment.permits(action):
+            combined |= Hazard.objects.assignment_q(assignment) & oversee_q(assignment)
+    return combined
 
 
 def may_rectify(assignment, hazard: Hazard) -> str | None:
