@@ -32,6 +32,7 @@ from anquan.accounts.scope import active_assignments
 from anquan.audit.services import record, snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.services import bump_version, safe_id
+from anquan.notifications.services import notify_event
 from anquan.orgs.models import Department, OrgUnit, UnitKind
 from anquan.rules.calendar import SHANGHAI, WorkCalendar, today
 
@@ -534,29 +535,8 @@ def finding_add(*, actor, check: SupervisionCheck, data: dict) -> Finding:
         question=question, description=description, demand=demand, deadline_days=days,
         deadline=deadline_for(issued, days), issued_by=actor, issued_role=assignment.role, issued_at=timezone.now())
     record(actor=actor, assignment=assignment, obj=finding, action="supervision.finding_add", after=snapshot(finding))
+    notify_event("finding_raised", finding, key=f"finding:f{finding.pk}", actor=actor)
     return finding
-
-
-def _unit_users(finding: Finding) -> list:
-    """The supervised unit's staff who answer for its findings (supervision.respond) now."""
-    staff = RoleAssignment.objects.active()
-    if finding.unit_id:
-        staff = staff.filter(role=RoleCode.STREET_STAFF, unit_id=finding.unit_id)
-    else:
-        staff = staff.filter(role=RoleCode.DEPT_STAFF, department_id=finding.department_id)
-    return [a.user for a in staff.select_related("user") if a.user.is_active]
-
-
-def _group_users(finding: Finding) -> list:
-    """Who confirms: the group's members with an account, and the person who raised the finding."""
-    members = finding.group.members.filter(removed_at__isnull=True, assignment__isnull=False).select_related("assignment__user")
-    return [m.assignment.user for m in members] + [finding.issued_by]
-
-
-def _notify(users, kind: str, finding: Finding, title: str) -> None:
-    from anquan.notifications.services import notify
-
-    notify(users, kind, f"supervision:{finding.pk}:{kind}:{finding.version}", title, url=f"/supervision/findings/{finding.pk}/")
 
 
 @transaction.atomic
@@ -576,7 +556,7 @@ def finding_report(*, actor, finding: Finding, version, measures) -> Finding:
     finding.status = target
     finding.save()
     record(actor=actor, assignment=assignment, obj=finding, action="supervision.finding_report", before=before, after=snapshot(finding))
-    _notify(_group_users(finding), "verification_waiting", finding, f"督查问题待确认：{finding.supervised} 已报告整改情况")
+    notify_event("finding_reported", finding, key=f"finding_reported:f{finding.pk}:r{number}", actor=actor)
     return finding
 
 
@@ -603,7 +583,8 @@ def _verdict(actor, finding: Finding, version, verb: str, reason: str = "") -> F
     record(actor=actor, assignment=assignment, obj=finding, action=f"supervision.finding_{verb}", before=before,
            after=snapshot(finding), reason=reason)
     if verb == "send_back":
-        _notify(_unit_users(finding), "sent_back", finding, f"督查问题整改被退回：{reason}")
+        notify_event("finding_sent_back", finding, key=f"finding_sent_back:f{finding.pk}:v{finding.version}", actor=actor,
+                     reason=reason[:60])
     return finding
 
 

@@ -260,21 +260,21 @@ def test_only_the_supervised_unit_reports(sworld):
 
 
 @pytest.mark.django_db
-def test_every_change_writes_one_audit_event(sworld):
+def test_every_change_writes_one_audit_event(sworld, django_capture_on_commit_callbacks):
     w = sworld
     finding = Finding.objects.get(pk=w["FND_Y"].pk)
     count = AuditEvent.objects.count()
-    services.finding_send_back(actor=user("ducha"), finding=finding, version=finding.version, reason="核查记录不完整")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finding_send_back(actor=user("ducha"), finding=finding, version=finding.version, reason="核查记录不完整")
     assert AuditEvent.objects.count() == count + 1
     event = AuditEvent.objects.order_by("-pk").first()
     assert (event.action, event.acting_role, event.reason) == ("supervision.finding_send_back", "supervisor", "核查记录不完整")
     assert event.before == {"status": "reported"} and event.after["status"] == "pending"
     assert finding.rounds.get().verdict == "sent_back"
-    # The department that reported hears of it; so did the group when it reported.
+    # The department that reported hears of it, after commit (who else: notifications/tests/test_events.py).
     from anquan.notifications.models import Notification
 
-    assert Notification.objects.filter(user__username="yingji", kind="sent_back", url=f"/supervision/findings/{finding.pk}/").exists()
-    assert Notification.objects.filter(user__username="ducha", kind="verification_waiting",
+    assert Notification.objects.filter(user__username="yingji", kind="finding_sent_back", target_id=finding.pk,
                                        url=f"/supervision/findings/{finding.pk}/").exists()
 
 
