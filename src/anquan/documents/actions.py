@@ -2,7 +2,8 @@
 the issue page view and the API."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from anquan.core.errors import DomainError
 from anquan.hazards.choices import HazardStatus, ListingStatus, Verdict
@@ -10,7 +11,7 @@ from anquan.hazards.models import Hazard, ListedSupervision
 from anquan.inspections.models import Inspection
 
 from .generators import GENERATORS
-from .models import DocumentKind
+from .models import DocumentKind, OfficialDocument
 from .services import issuing_assignment
 
 #: about-name in URLs → model
@@ -30,6 +31,8 @@ class Button:
     label: str
     about: str
     pk: int
+    #: One key per rendered button: a double click (or a resent form) issues one document.
+    client_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def ready(kind: str, obj) -> bool:
@@ -42,14 +45,17 @@ def ready(kind: str, obj) -> bool:
         return obj.voided_at is None and obj.status != HazardStatus.CLOSED
     if kind == DocumentKind.RECHECK_OPINION:
         return obj.rounds.exclude(verdict=Verdict.PENDING).exists()
-    if kind == DocumentKind.LISTING_NOTICE:
-        return obj.status != ListingStatus.DELISTED
+    if kind == DocumentKind.LISTING_NOTICE:  # issued with the listing; again only after voiding it
+        from .generators.listing_notice import live_notice
+
+        return obj.status != ListingStatus.DELISTED and live_notice(obj) is None
     return False
 
 
-def may_issue(user, obj) -> bool:
+def may_issue(user, obj, kind: str | None = None) -> bool:
+    """Whether ``user`` may issue a document about ``obj`` (of ``kind``: enforcement orders need an enforcement body)."""
     try:
-        issuing_assignment(user, about=obj)
+        issuing_assignment(user, about=obj, kind=kind)
     except DomainError:
         return False
     return True
@@ -66,7 +72,7 @@ def buttons_for(user, obj) -> list[Button]:
         if not may_issue(user, target):
             continue
         for kind, (_, accepts) in GENERATORS.items():
-            if name in accepts and ready(kind, target):
+            if name in accepts and ready(kind, target) and may_issue(user, target, kind):
                 label = f"生成{DocumentKind(kind).label}"
                 if isinstance(target, ListedSupervision):
                     label += f"（{target.document_no}）"
@@ -74,11 +80,17 @@ def buttons_for(user, obj) -> list[Button]:
     return out
 
 
-def generate(user, kind: str, obj):
-    """Run the generator of ``kind`` for ``obj`` (a kind that does not accept this object → Invalid)."""
+def generate(user, kind: str, obj, *, client_key: str = ""):
+    """Run the generator of ``kind`` for ``obj`` (a kind that does not accept this object → Invalid);
+    ``client_key``: the rendered button's key, so a second identical request returns the same document."""
     from anquan.core.errors import Invalid
 
     entry = GENERATORS.get(kind)
     if entry is None or about_name(obj) not in entry[1]:
         raise Invalid({"kind": ["该对象不能生成这种文书"]})
-    return entry[0](user, obj)
+    client_key = str(client_key or "").strip()[:64]
+    if client_key:  # the same button again (a double click, a resent form): the document it already issued
+        done = OfficialDocument.objects.filter(issued_by=user, client_key=client_key, kind=kind).first()
+        if done is not None:
+            return done
+    return entry[0](user, obj, client_key=client_key)

@@ -3,7 +3,9 @@
 Reads through ``selectors.document_list`` / ``get_visible`` (scoped with visible_to): a document
 out of scope answers 404. The object a document is to be generated for is named by id in the
 body; an id out of the caller's scope answers 422 (as every id in a body), a visible object the
-caller may not issue for 403, an object not ready (inspection not performed …) 409.
+caller may not issue for 403, an object not ready (inspection not performed …) 409. A POST that
+issues carries an ``Idempotency-Key`` header (any string ≤ 64): the same caller sending the same key
+again gets the document already issued (same 文号), never a second one.
 
 Do not add ``from __future__ import annotations`` here: it breaks ninja's Query schemas.
 """
@@ -156,6 +158,11 @@ def _in_body(model, user, pk, field: str, label: str):
         raise Invalid({field: [f"{label}不存在或不在您的管辖范围内"]}) from None
 
 
+def _key(request) -> str:
+    """The client's ``Idempotency-Key`` header: the same key again returns the document already issued."""
+    return (request.headers.get("Idempotency-Key") or "").strip()[:64]
+
+
 def _detail(user, pk) -> OfficialDocument:
     qs = OfficialDocument.objects.select_related("issued_by__person", "about_type")
     return get_visible(qs, user, pk)
@@ -171,7 +178,7 @@ def list_documents(request, filters: Query[DocumentFilter]):
 @router.post("/documents/inspection-record", response={201: DocumentOut}, summary="生成现场检查记录（检查完成后）")
 def post_inspection_record(request, payload: InspectionIn):
     inspection = _in_body(Inspection, request.auth, payload.inspection, "inspection", "检查")
-    return Status(201, issue_inspection_record(request.auth, inspection))
+    return Status(201, issue_inspection_record(request.auth, inspection, client_key=_key(request)))
 
 
 @router.post("/documents/rectification-order", response={201: DocumentOut},
@@ -183,19 +190,19 @@ def post_rectification_order(request, payload: OrderIn):
         target = _in_body(Inspection, request.auth, payload.inspection, "inspection", "检查")
     else:
         target = _in_body(Hazard, request.auth, payload.hazard, "hazard", "隐患")
-    return Status(201, issue_rectification_order(request.auth, target))
+    return Status(201, issue_rectification_order(request.auth, target, client_key=_key(request)))
 
 
 @router.post("/documents/recheck-opinion", response={201: DocumentOut}, summary="生成整改复查意见书（有验收/复查结论后）")
 def post_recheck_opinion(request, payload: HazardIn):
     hazard = _in_body(Hazard, request.auth, payload.hazard, "hazard", "隐患")
-    return Status(201, issue_recheck_opinion(request.auth, hazard))
+    return Status(201, issue_recheck_opinion(request.auth, hazard, client_key=_key(request)))
 
 
 @router.post("/documents/listing-notice", response={201: DocumentOut}, summary="生成挂牌督办通知书")
 def post_listing_notice(request, payload: ListingIn):
     listing = _in_body(ListedSupervision, request.auth, payload.listing, "listing", "挂牌督办")
-    return Status(201, issue_listing_notice(request.auth, listing))
+    return Status(201, issue_listing_notice(request.auth, listing, client_key=_key(request)))
 
 
 @router.post("/documents/circular", response={201: DocumentOut}, summary="签发通报或警示约谈通知书（可关联检查、隐患或挂牌督办）")

@@ -125,7 +125,7 @@ def document_issue(request, kind, about, pk):
         raise NotFound()
     obj = get_visible(model.objects.all(), request.user, pk)
     try:
-        document = actions.generate(request.user, kind, obj)
+        document = actions.generate(request.user, kind, obj, client_key=request.POST.get("client_key", ""))
     except (Conflict, Invalid) as exc:
         detail = "；".join(m for msgs in getattr(exc, "errors", {}).values() for m in msgs)
         messages.error(request, detail or exc.message)

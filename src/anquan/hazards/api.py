@@ -294,10 +294,10 @@ def control_end(request, hazard_id: Id, control_id: Id, payload: ControlEndIn):
     return _detail(request, hazard_id)
 
 
-@router.post("/hazards/{hazard_id}/list", response={201: HazardDetailOut}, summary="挂牌督办（区县级以上安委办）")
+@router.post("/hazards/{hazard_id}/list", response={201: HazardDetailOut}, summary="挂牌督办（区县级以上安委办；同时下达挂牌督办通知书，其文号即督办编号）")
 def list_for_supervision(request, hazard_id: Id, payload: ListIn):
     services.hazard_list(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
-                         document_no=payload.document_no, deadline=payload.deadline)
+                         deadline=payload.deadline, client_key=request.headers.get("Idempotency-Key", "")[:64])
     return Status(201, _detail(request, hazard_id))
 
 

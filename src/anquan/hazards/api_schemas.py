@@ -183,7 +183,7 @@ class ControlEndIn(Schema):
 
 
 class ListIn(VersionIn):
-    document_no: Annotated[str, Field(max_length=60)] = ""
+    # No 督办文号 here: the listing's number is its 挂牌督办通知书's 文号, issued with it.
     deadline: datetime.date
 
 

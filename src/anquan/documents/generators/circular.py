@@ -6,7 +6,7 @@ from ..services import issue_document
 
 
 def issue_circular(actor, *, title, recipients, paragraphs, about=None, issuer_unit=None, issuer_department=None,
-                   kind=DocumentKind.CIRCULAR, table=None):
+                   kind=DocumentKind.CIRCULAR, table=None, client_key: str = ""):
     """Issue a 通报 (or, with ``kind=DocumentKind.INTERVIEW``, a 警示约谈通知书); ``table`` = (header, rows)."""
     build = None
     if table:
@@ -16,4 +16,4 @@ def issue_circular(actor, *, title, recipients, paragraphs, about=None, issuer_u
             layout.table(list(header), [list(r) for r in rows])
 
     return issue_document(actor, kind=kind, issuer_unit=issuer_unit, issuer_department=issuer_department, about=about,
-                          title=title, recipients=recipients, paragraphs=paragraphs, build=build)
+                          title=title, recipients=recipients, paragraphs=paragraphs, build=build, client_key=client_key)

@@ -22,7 +22,7 @@ def _signature_image(signature) -> bytes | None:
         return None
 
 
-def issue_inspection_record(actor, inspection: Inspection, **_):
+def issue_inspection_record(actor, inspection: Inspection, *, client_key: str = "", **_):
     if inspection.performed_at is None:
         raise Conflict("检查尚未完成，不能生成现场检查记录")
     site = inspection.site
@@ -101,5 +101,5 @@ def issue_inspection_record(actor, inspection: Inspection, **_):
         actor, kind=DocumentKind.INSPECTION_RECORD, about=inspection, title="现场检查记录", recipients="",
         paragraphs=paragraphs, build=build,
         audit_after={"answers": len(answers), "problems": len(problems)},
-        **preferred_issuer(actor, department=inspection.department, unit=inspection.organiser_unit),
+        **preferred_issuer(actor, department=inspection.department, unit=inspection.organiser_unit), client_key=client_key,
     )

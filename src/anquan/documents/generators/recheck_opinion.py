@@ -13,7 +13,7 @@ from ..services import issue_document
 from .common import date_text, party_of, preferred_issuer, time_text
 
 
-def issue_recheck_opinion(actor, hazard: Hazard, **_):
+def issue_recheck_opinion(actor, hazard: Hazard, *, client_key: str = "", **_):
     rounds = list(hazard.rounds.exclude(verdict=Verdict.PENDING).order_by("number"))
     if not rounds:
         raise Conflict("该隐患尚无整改验收（复查）结论，不能生成整改复查意见书")
@@ -47,5 +47,5 @@ def issue_recheck_opinion(actor, hazard: Hazard, **_):
     return issue_document(
         actor, kind=DocumentKind.RECHECK_OPINION, about=hazard, title="整改复查意见书", recipients=party_of(hazard.site),
         paragraphs=paragraphs, build=build, audit_after={"round": last.number, "verdict": last.verdict},
-        **preferred_issuer(actor, department=hazard.finder_department, unit=hazard.finder_unit),
+        **preferred_issuer(actor, department=hazard.finder_department, unit=hazard.finder_unit), client_key=client_key,
     )

@@ -21,7 +21,7 @@ def _basis(hazard: Hazard) -> str:
     return "《中华人民共和国安全生产法》第四十一条"
 
 
-def issue_rectification_order(actor, target, **_):
+def issue_rectification_order(actor, target, *, client_key: str = "", **_):
     if isinstance(target, Inspection):
         inspection = target
         hazards = list(Hazard.objects.live().filter(inspection=inspection).exclude(status=HazardStatus.CLOSED)
@@ -63,5 +63,5 @@ def issue_rectification_order(actor, target, **_):
                               unit=inspection.organiser_unit if inspection else target.finder_unit)
     return issue_document(
         actor, kind=DocumentKind.RECTIFICATION_ORDER, about=about, title="责令限期整改指令书", recipients=party,
-        paragraphs=paragraphs, build=build, audit_after={"hazards": [h.pk for h in hazards]}, **issuer,
+        paragraphs=paragraphs, build=build, audit_after={"hazards": [h.pk for h in hazards]}, **issuer, client_key=client_key,
     )

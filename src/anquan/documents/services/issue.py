@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anquan.accounts.roles import DOCUMENT_ISSUE, ScopeKind
@@ -16,6 +16,7 @@ from anquan.audit.services import record, snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.scoping import ScopedQuerySet
 from anquan.core.services import bump_version
+from anquan.orgs.models import DepartmentKind, UnitKind
 from anquan.rules import calendar
 
 from ..layout import OfficialLayout
@@ -23,6 +24,13 @@ from ..models import SERIES, DocumentKind, OfficialDocument
 from ..numbering import next_number, organ_name
 
 MAX_PARAGRAPHS = 200
+MAX_CLIENT_KEY = 64
+
+#: 行政执法文书: orders under 安全生产法 第六十五条 and their follow-up. Only an enforcement body issues them
+#: in its own name (see ``is_enforcement_body``); a 安委办 coordinates and is not one.
+ENFORCEMENT_KINDS = frozenset({DocumentKind.RECTIFICATION_ORDER, DocumentKind.RECHECK_OPINION})
+NOT_ENFORCEMENT_BODY = ("安委办不是行政执法主体，不能以本机关名义下达{kind}；请由负有安全生产监督管理职责的部门"
+                        "（如应急管理局、住房和城乡建设局）或属地街道（乡镇）下达")
 
 
 @dataclass
@@ -42,17 +50,32 @@ def _issuer_of(assignment) -> tuple[object, object]:
     return None, None
 
 
+def is_enforcement_body(unit=None, department=None) -> bool:
+    """Whether an organ may issue enforcement orders (``ENFORCEMENT_KINDS``) in its own name.
+
+    Yes: a department with supervisory duties (安全生产法 第十条: 应急管理 and the industry departments;
+    any department kind but the 安委办) and a street or town (第九条第二款: 乡镇人民政府、街道办事处
+    supervise the units in their territory). No: the 安委办 (a department of kind 安委办, or a
+    区县/市/省 territory, whose documents go out as its 安委办), communities and grids.
+    """
+    if department is not None:
+        return department.kind != DepartmentKind.SAFETY_COMMITTEE
+    return unit is not None and unit.kind == UnitKind.STREET
+
+
 def _covers(assignment, obj) -> bool:
     manager = type(obj).objects
     return manager.filter(manager.assignment_q(assignment), pk=obj.pk).exists()
 
 
-def issuing_assignment(actor, *, about=None, issuer_unit=None, issuer_department=None) -> IssuedBy:
+def issuing_assignment(actor, *, about=None, issuer_unit=None, issuer_department=None, kind=None) -> IssuedBy:
     """The single assignment that permits ``document.issue``, covers ``about`` and whose unit or
-    department is the issuer (the issuer defaults to that assignment's unit/department).
+    department is the issuer (the issuer defaults to that assignment's unit/department). For an
+    enforcement ``kind`` the issuer must also be an enforcement body (``is_enforcement_body``).
 
     NotFound (404) when ``about`` is not visible to the actor; Forbidden (403) otherwise.
     """
+    refused_body = False
     if about is not None:
         manager = getattr(type(about), "objects", None)
         if manager is None or not isinstance(manager.all(), ScopedQuerySet) or about.pk is None:
@@ -71,7 +94,12 @@ def issuing_assignment(actor, *, about=None, issuer_unit=None, issuer_department
             continue
         if about is not None and not _covers(assignment, about):
             continue
+        if kind in ENFORCEMENT_KINDS and not is_enforcement_body(unit, department):
+            refused_body = True
+            continue
         return IssuedBy(assignment, unit, department)
+    if refused_body:
+        raise Forbidden(NOT_ENFORCEMENT_BODY.format(kind=DocumentKind(kind).label))
     if issuer_unit is not None or issuer_department is not None:
         raise Forbidden("您不能以该机关名义签发公文：发文机关须是您本人任职的单位或部门，且所涉对象在其管辖范围内")
     raise Forbidden("您没有签发该公文的权限（需在所涉对象的管辖范围内具有发文职责）")
@@ -127,6 +155,8 @@ def issue_document(actor, *, kind, issuer_unit=None, issuer_department=None, abo
     - ``actor``: the signed-in user; must hold an assignment permitting ``document.issue`` whose
       scope covers ``about`` and whose unit/department is the issuer.
     - ``kind``: a ``DocumentKind`` value; its 代字 (``SERIES``) goes into the 文号 (通报 → ``通报``).
+      An enforcement kind (``ENFORCEMENT_KINDS``) needs an enforcement body as issuer: a 安委办
+      is refused (Forbidden, in Chinese).
     - ``issuer_unit`` / ``issuer_department``: the issuing organ (an ``orgs.OrgUnit`` or
       ``orgs.Department``); default: the authorising assignment's unit (territory roles) or
       department (department roles). Naming one the actor does not serve in → Forbidden.
@@ -136,18 +166,58 @@ def issue_document(actor, *, kind, issuer_unit=None, issuer_department=None, abo
     - ``title`` (≤ 200 字), ``recipients`` (主送机关, ≤ 300 字), ``paragraphs`` (正文, list of str).
     - ``extra`` (optional): ``build`` — a callable ``build(layout)`` that adds tables, images or
       headings after the paragraphs (see ``layout.OfficialLayout``); ``closing`` (bool, default True)
-      — add the 落款 and 成文日期; ``audit_after`` — extra facts for the audit event.
+      — add the 落款 and 成文日期; ``audit_after`` — extra facts for the audit event; ``client_key``
+      — the key of the form render or API request (``Idempotency-Key``): the same actor sending the
+      same key again gets the document already issued, never a second number; ``on_issued`` — a
+      callable ``on_issued(document)`` run in the same transaction (e.g. the listing takes the number).
 
     Raises Invalid (422, Chinese field messages), NotFound, Forbidden. The number is taken from the
     issuer's counter under a row lock in this transaction: no gaps, no repeats.
     """
     title, recipients, paragraphs = _clean(kind, title, recipients, paragraphs)
+    client_key = _client_key(extra.pop("client_key", ""))
+    if client_key:
+        done = _issued_with(actor, client_key)
+        if done is not None:
+            return done
     build: Callable | None = extra.pop("build", None)
     closing = extra.pop("closing", True)
     audit_after = extra.pop("audit_after", {})
+    on_issued: Callable | None = extra.pop("on_issued", None)
     if extra:
         raise TypeError(f"issue_document: unknown arguments {sorted(extra)}")
-    issued = issuing_assignment(actor, about=about, issuer_unit=issuer_unit, issuer_department=issuer_department)
+    issued = issuing_assignment(actor, about=about, issuer_unit=issuer_unit, issuer_department=issuer_department,
+                                kind=kind)
+    try:
+        return write_document(actor, issued, kind=kind, about=about, title=title, recipients=recipients,
+                              paragraphs=paragraphs, build=build, closing=closing, audit_after=audit_after,
+                              client_key=client_key, on_issued=on_issued)
+    except IntegrityError:
+        # The same key won a race (a double click sent twice at once): its number stands, ours rolled back.
+        done = _issued_with(actor, client_key) if client_key else None
+        if done is None:
+            raise
+        return done
+
+
+def _client_key(value) -> str:
+    value = str(value or "").strip()
+    if len(value) > MAX_CLIENT_KEY:
+        raise Invalid({"client_key": [f"提交键不能超过{MAX_CLIENT_KEY}个字符"]})
+    return value
+
+
+def _issued_with(actor, client_key: str) -> OfficialDocument | None:
+    return OfficialDocument.objects.filter(issued_by=actor, client_key=client_key).first()
+
+
+def write_document(actor, issued: IssuedBy, *, kind, about, title, recipients, paragraphs, build=None, closing=True,
+                   audit_after=None, client_key="", on_issued=None) -> OfficialDocument:
+    """Number, lay out, store and audit a document whose issuer is already decided (``issued``).
+
+    Internal to ``documents``: ``issue_document`` calls it after ``issuing_assignment``; the sign-off
+    calls it when the organ's leader signs a draft (the signer is the 签发人). Text already cleaned.
+    """
     today = calendar.today()
     organ = organ_name(issued.unit, issued.department)
     with transaction.atomic():
@@ -167,14 +237,21 @@ def issue_document(actor, *, kind, issuer_unit=None, issuer_department=None, abo
             issuer_unit=issued.unit, issuer_department=issued.department, issuer_name=organ,
             title=title, recipients=recipients, paragraphs=paragraphs, dated=today,
             sha256=hashlib.sha256(data).hexdigest(), issued_by=actor, issued_role=issued.assignment.role,
-            issued_at=timezone.now(),
+            issued_at=timezone.now(), client_key=client_key,
         )
         _link(document, about)
         document.file.save(f"{kind}-{today.year}-{counter.pk}-{seq}.docx", ContentFile(data), save=False)
-        document.save()
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:
+            document.file.delete(save=False)  # the file of a number that rolls back
+            raise
         record(actor=actor, assignment=issued.assignment, obj=document, action="document_issue",
                after={**snapshot(document, ["kind", "number", "title", "recipients", "sha256", "inspection",
-                                             "hazard", "listing", "about_type", "about_id"]), **audit_after})
+                                             "hazard", "listing", "about_type", "about_id"]), **(audit_after or {})})
+        if on_issued is not None:
+            on_issued(document)
     return document
 
 

@@ -8,13 +8,14 @@ Documents (issued in the fixture through the services):
 - ``D_H``: 通报 about I_HIDDEN (暗访, not yet performed), issued by yingji for 应急管理局 — hidden from the
   enterprise and its street/community/grid like the inspection itself (the hidden-until rule).
 - ``D_B``: 整改复查意见书 of H_B, issued by jiedao_b for 街道乙.
-- ``D_L``: 责令限期整改指令书 of H_L (邻区), issued by linqu_anweiban for 邻区.
+- ``D_L``: 通报 about H_L (邻区), issued by linqu_anweiban for 邻区 (a 安委办 issues no enforcement order).
 - ``D_N``: a 通报 about nothing, issued by anweiban for 示范区 (readable by the issuer's scope only).
 
 Letters: V view (API list + detail, page list + detail), D download (.docx, API and page), X void
 (作废: only the issuing organ). Issue letters, per object: I issue a document about it (API: 通报
 naming it; page: the object's generate-button). Without I: 403 when the object is visible,
-otherwise 404 (page) / 422 (API: an out-of-scope id in a body).
+otherwise 404 (page) / 422 (API: an out-of-scope id in a body). C: a 安委办 about a hazard — it issues a
+通报 about it (API) but not a 责令限期整改指令书 (page: 403, it is not an enforcement body).
 """
 from __future__ import annotations
 
@@ -50,9 +51,9 @@ DOCUMENTS = {            # D_A (检查记录, I_DONE)  D_H (通报, 暗访未实
     **dict.fromkeys(NOBODY, ("", "", "", "", "")),
 }
 ISSUE = {                # I_DONE  I_HIDDEN  H_A  H_B  H_L
-    "shi_anweiban":   ("I", "I", "I", "I", "I"),
-    "anweiban":       ("I", "I", "I", "I", ""),
-    "linqu_anweiban": ("",  "",  "",  "",  "I"),
+    "shi_anweiban":   ("I", "I", "C", "C", "C"),
+    "anweiban":       ("I", "I", "C", "C", ""),
+    "linqu_anweiban": ("",  "",  "",  "",  "C"),
     "jiedao_a":       ("I", "",  "I", "",  ""),
     "jiedao_b":       ("",  "",  "",  "I", ""),
     "lingdao":        ("V", "",  "V", "",  ""),   # a leader views, issues nothing
@@ -141,12 +142,7 @@ def world(django_db_setup, django_db_blocker, media_dir):
     """The demo city, the named objects and the named documents, rolled back at the end of the module."""
     from django.test import override_settings
 
-    from anquan.documents.generators import (
-        issue_circular,
-        issue_inspection_record,
-        issue_recheck_opinion,
-        issue_rectification_order,
-    )
+    from anquan.documents.generators import issue_circular, issue_inspection_record, issue_recheck_opinion
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_dir)), transaction.atomic():
         w = build_world()
@@ -155,7 +151,8 @@ def world(django_db_setup, django_db_blocker, media_dir):
         w["D_H"] = issue_circular(u["yingji"], title="关于暗访检查安排的通报", recipients="执法大队", paragraphs=["按计划实施。"],
                                   about=w["I_HIDDEN"])
         w["D_B"] = issue_recheck_opinion(u["jiedao_b"], w["H_B"])
-        w["D_L"] = issue_rectification_order(u["linqu_anweiban"], w["H_L"])
+        w["D_L"] = issue_circular(u["linqu_anweiban"], title="关于重大事故隐患整改的通报", recipients="各街道办事处",
+                                  paragraphs=["请督促整改。"], about=w["H_L"])
         w["D_N"] = issue_circular(u["anweiban"], title="关于开展安全生产大检查的通报", recipients="各街道办事处",
                                   paragraphs=["请认真组织。"])
         yield w
@@ -189,6 +186,8 @@ def test_document_cell(world, name, user, letters):
 
 
 def _expected_issue(letters: str, api: bool) -> str:
+    if "C" in letters:
+        return OK if api else FORBIDDEN
     if "I" in letters:
         return OK
     if "V" in letters:

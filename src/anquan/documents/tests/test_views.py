@@ -56,10 +56,14 @@ def test_generate_from_the_inspection_page_and_download(w):
 @pytest.mark.frozen(NOON)
 def test_hazard_page_shows_buttons_and_issued_documents(w):
     c = client_for(w.anweiban)
+    html = c.get(reverse("hazards:detail", args=[w.listing.hazard_id])).content.decode()
+    # the 安委办 lists and notifies, but is no enforcement body: no 责令限期整改指令书 button for it
+    assert "生成挂牌督办通知书" in html and "生成责令限期整改指令书" not in html
     notice = issue_listing_notice(w.anweiban, w.listing)
     html = c.get(reverse("hazards:detail", args=[w.listing.hazard_id])).content.decode()
-    assert "生成责令限期整改指令书" in html and "生成挂牌督办通知书" in html
-    assert notice.number in html
+    assert notice.number in html and "生成挂牌督办通知书" not in html  # one live notice per listing
+    html = client_for(w.zhifa_a).get(reverse("hazards:detail", args=[w.listing.hazard_id])).content.decode()
+    assert "生成责令限期整改指令书" in html
     # an enterprise user sees the documents but gets no buttons
     from anquan.core.tests.factories import make_user as mk
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version
+from anquan.notifications.services import notify_event
 from anquan.orgs.models import UnitKind
 
 from ..choices import ControlKind, HazardLevel, HazardStatus, ListingLevel, ListingStatus
@@ -62,11 +63,21 @@ def _listing_assignment(actor, hazard: Hazard, action: str, listing: ListedSuper
 
 
 @transaction.atomic
-def hazard_list(*, actor, hazard: Hazard, version, document_no: str, deadline: datetime.date) -> ListedSupervision:
-    """挂牌督办 of a 重大 hazard by the acting 安委办's level, with a document number and a deadline."""
+def hazard_list(*, actor, hazard: Hazard, version, deadline: datetime.date, document_no: str = "",
+                client_key: str = "") -> ListedSupervision:
+    """挂牌督办 of a 重大 hazard by the acting 安委办's level, with a deadline, and its 挂牌督办通知书.
+
+    One act, one number: the notice is issued in the same transaction and its gap-free 文号
+    (e.g. 示安委办督办〔2026〕1号) is the listing's number (``document_no``). The user never types
+    it; ``document_no`` is ignored (kept so callers of the old signature still work).
+    ``client_key`` makes a double-submitted listing issue one notice (see documents.issue_document).
+    """
+    # documents sits above hazards (its generators read hazard records); imported here, at call time,
+    # so that loading hazards never loads documents.
+    from anquan.documents.generators import issue_listing_notice
+
     assignment = _listing_assignment(actor, hazard, "list")
     require_live(hazard)
-    document_no = require_reason(document_no, "document_no", "督办文号")
     if hazard.level != HazardLevel.MAJOR:
         raise Conflict("只有重大事故隐患可以挂牌督办")
     if hazard.status == HazardStatus.CLOSED:
@@ -79,10 +90,13 @@ def hazard_list(*, actor, hazard: Hazard, version, document_no: str, deadline: d
     bump_version(hazard, version)
     listing = ListedSupervision.objects.create(
         hazard=hazard, level=LEVEL_OF_KIND[assignment.unit.kind], listing_unit=assignment.unit,
-        document_no=document_no[:60], deadline=deadline, listed_at=timezone.now(), listed_by=actor,
+        document_no="", deadline=deadline, listed_at=timezone.now(), listed_by=actor,
     )
     hazard.save(update_fields=["version", "updated_at"])
-    audit(actor, assignment, hazard, "list", before, after={"listing": listing.pk, "document_no": document_no})
+    notice = issue_listing_notice(actor, listing, client_key=client_key)
+    listing.document_no = notice.number
+    audit(actor, assignment, hazard, "list", before, after={"listing": listing.pk, "document_no": notice.number})
+    notify_event("hazard_listed", listing, key=f"listed:l{listing.pk}", actor=actor)
     return listing
 
 
@@ -99,6 +113,7 @@ def listing_apply_resume(*, actor, listing: ListedSupervision, application: str)
     listing.status, listing.resume_applied_at, listing.resume_application = ListingStatus.RESUME_APPLIED, timezone.now(), application
     listing.save()
     audit(actor, assignment, hazard, "apply_resume", after={"listing": listing.pk}, reason=application[:500])
+    notify_event("listing_review_due", listing, key=f"review_due:l{listing.pk}:a{listing.resume_applied_at:%Y%m%d%H%M%S}", actor=actor)
     return listing
 
 
@@ -114,6 +129,8 @@ def listing_review(*, actor, listing: ListedSupervision, passed: bool, opinion: 
     listing.status = ListingStatus.REVIEWED if passed else ListingStatus.LISTED
     listing.save()
     audit(actor, assignment, hazard, "review_listing", after={"listing": listing.pk, "passed": passed}, reason=opinion[:500])
+    notify_event("listing_reviewed", listing, key=f"reviewed:l{listing.pk}:a{listing.reviewed_at:%Y%m%d%H%M%S}", actor=actor,
+                 passed=passed)
     return listing
 
 
