@@ -25,6 +25,7 @@ urlpatterns = [
     path("findings/<int:pk>/send-back/", views.finding_send_back, name="finding_send_back"),
     path("interviews/", views.interview_list, name="interviews"),
     path("interviews/new/", views.interview_new, name="interview_new"),
+    path("targets/", views.target_search, name="target_search"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview"),
     path("interviews/<int:pk>/void/", views.interview_void, name="interview_void"),
     path("circulars/", views.circular_list, name="circulars"),

@@ -366,22 +366,68 @@ def finding_send_back(request, pk):
 # ---------------------------------------------------------------- interviews and circulars
 
 
-def _record_form_context(user) -> dict:
+#: How many matches of each kind the 对象 picker shows for one search.
+TARGET_MATCHES = 10
+TARGET_GROUPS = {"unit": "区划单位", "department": "部门", "enterprise": "企业"}
+
+
+def _target_querysets(user) -> dict:
+    """What a 约谈/通报 may be addressed to, by kind: the streets (and districts) below the user's
+    territorial posts, the departments there, and the enterprises the user may hold to account.
+    A district has thousands of enterprises, so the page searches these (``target_search``)
+    instead of listing them in one select."""
     territorial = [a for a in active_assignments(user) if a.permits(services.ACCOUNTABILITY) and a.scope_kind == "territory"]
     units = OrgUnit.objects.none()
     depts = Department.objects.none()
     for a in territorial:
         units = units | OrgUnit.objects.filter(path__startswith=a.unit.path, kind__in=[UnitKind.DISTRICT, UnitKind.STREET]).exclude(pk=a.unit_id)
         depts = depts | Department.objects.filter(unit__path__startswith=a.unit.path).exclude(pk=a.department_id)
-    units = units.filter(voided_at__isnull=True).order_by("path")[:300]
-    depts = depts.filter(voided_at__isnull=True).select_related("unit").order_by("unit__path", "id")[:300]
-    firms = Enterprise.objects.visible_to(user, services.ACCOUNTABILITY).filter(voided_at__isnull=True).order_by("name")[:500]
     return {
-        "target_groups": [
-            ("区划单位", [(f"unit:{u.pk}", u.name) for u in units]),
-            ("部门", [(f"department:{d.pk}", f"{d.name}（{d.unit.name}）") for d in depts]),
-            ("企业", [(f"enterprise:{e.pk}", e.name) for e in firms]),
-        ],
+        "unit": units.filter(voided_at__isnull=True).order_by("path", "id"),
+        "department": depts.filter(voided_at__isnull=True).select_related("unit").order_by("unit__path", "id"),
+        "enterprise": Enterprise.objects.visible_to(user, services.ACCOUNTABILITY).filter(voided_at__isnull=True).order_by("name", "id"),
+    }
+
+
+def _target_label(kind: str, obj) -> str:
+    return f"{obj.name}（{obj.unit.name}）" if kind == "department" else obj.name
+
+
+def _target_options(user, q: str) -> list[tuple[str, str, str]]:
+    """``[(value, label, group)]`` of the targets whose name contains ``q`` (an enterprise also by
+    its credit code), at most TARGET_MATCHES of each kind."""
+    out = []
+    for kind, qs in _target_querysets(user).items():
+        match = Q(name__icontains=q) | (Q(credit_code__icontains=q.upper()) if kind == "enterprise" else Q(pk__in=[]))
+        out += [(f"{kind}:{o.pk}", _target_label(kind, o), TARGET_GROUPS[kind]) for o in qs.filter(match)[:TARGET_MATCHES]]
+    return out
+
+
+def _chosen_target(user, value: str) -> tuple[str, str, str] | None:
+    """The picked target as an option, if it is one the user may address (else nothing is shown)."""
+    kind, _, pk = (value or "").partition(":")
+    if kind not in TARGET_GROUPS or not safe_id(pk):
+        return None
+    obj = _target_querysets(user)[kind].filter(pk=safe_id(pk)).first()
+    return (value, _target_label(kind, obj), TARGET_GROUPS[kind]) if obj else None
+
+
+@login_required
+def target_search(request):
+    """htmx: the 对象 picker of the 约谈/通报 form — matches of the typed name as radio buttons."""
+    if not permits_any(request.user, services.ACCOUNTABILITY):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("只有安委办和行业部门可以登记约谈、通报")
+    q = request.GET.get("target_q", "").strip()[:50]
+    chosen = request.GET.get("target", "")
+    options = [o for o in _target_options(request.user, q) if o[0] != chosen] if q else []
+    return render(request, "supervision/_target_results.html", {"options": options, "q": q})
+
+
+def _record_form_context(user, target: str = "") -> dict:
+    return {
+        "chosen_target": _chosen_target(user, target),
         "open_findings": selectors.finding_list(user).exclude(status=FindingStatus.CONFIRMED)[:100],
     }
 
@@ -390,6 +436,7 @@ def _record_data(request) -> dict:
     from anquan.hazards.models import Hazard
 
     data = post_data(request, multi=("findings", "inspections"))
+    data.pop("target_q", None)  # the picker's search box
     kind, _, target_id = (data.pop("target", "") or "").partition(":")
     if kind in ("unit", "department", "enterprise"):
         data[f"target_{kind}"] = target_id
@@ -440,7 +487,7 @@ def _record_new(request, kind: str):
     linked = Inspection.objects.visible_to(user).filter(pk__in=wanted).select_related("site") if wanted else []
     return render(request, "supervision/record_form.html", {
         "kind": kind, "values": values, "errors": errors, "circular_kinds": CircularKind.choices, "linked_inspections": linked,
-        "tab": f"{kind}s", **_record_form_context(user)}, status=422 if errors else 200)
+        "tab": f"{kind}s", **_record_form_context(user, values.get("target") or "")}, status=422 if errors else 200)
 
 
 @login_required
