@@ -90,7 +90,8 @@ def overdue_explain(*, actor, hazard: Hazard, text: str) -> OverdueExplanation:
         submitted_role=assignment.role, submitted_at=timezone.now(),
     )
     audit(actor, assignment, hazard, "explain_overdue", after={"explanation": explanation.pk}, reason=text[:500])
-    notify_event("overdue_explained", hazard, key=f"explained:x{explanation.pk}", actor=actor)
+    # Once a day per hazard: a replayed request (a second explanation the same day) tells the 安委办 nothing new.
+    notify_event("overdue_explained", hazard, key=f"explained:h{hazard.pk}:d{_today():%Y%m%d}", actor=actor)
     return explanation
 
 
@@ -107,5 +108,5 @@ def hazard_escalate(*, actor, hazard: Hazard, text: str) -> OverdueExplanation:
         submitted_role=assignment.role, submitted_at=timezone.now(),
     )
     audit(actor, assignment, hazard, "escalate", after={"escalation": escalation.pk}, reason=text[:500])
-    notify_event("hazard_escalated", hazard, key=f"escalated:x{escalation.pk}", actor=actor)
+    notify_event("hazard_escalated", hazard, key=f"escalated:h{hazard.pk}:d{_today():%Y%m%d}", actor=actor)
     return escalation

@@ -9,8 +9,7 @@ import time_machine
 from django.core.management import call_command
 
 from anquan.core.tests.factories import make_enterprise, make_site, make_tree, make_user
-from anquan.hazards import notice_kinds
-from anquan.hazards import services
+from anquan.hazards import notice_kinds, services
 from anquan.hazards.choices import ListingStatus
 from anquan.hazards.models import Hazard, ListedSupervision
 from anquan.hazards.tests.test_loop_smoke import png
