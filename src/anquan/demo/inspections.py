@@ -10,8 +10,10 @@ Relative to the as-of date (d), whatever the seed:
   rows carry no answers (like look-back's recorded visits) and are summarised in one ``demo_load``
   audit event (``demo_inspections``) of the district's chain, as the bulk-loaded enterprises are.
 - Scenes (through the services, on the dates below, so the audit trail and the grants are theirs):
-  ``HANG``  应急管理局's 行业 plan (执法检查, 双随机 with a recorded seed, pool zhifa_a + zhifa_b), issued
-            at d−35; three of its tasks performed (answers, photos, both inspectors' signatures, the
+  ``HANG``  应急管理局's 行业 plan (执法检查, 双随机 with a recorded seed from a pool of seven certified
+            执法 officers: zhifa_a, zhifa_b and five colleagues with background accounts ``zf<dept id>_<n>``),
+            issued at d−35; the first three tasks in drawn order performed, each completed by one of its
+            drawn pair (zhifa_a where drawn; answers, photos, both inspectors' signatures, the
             representative signing once and refusing once, hazards raised, the 现场检查记录 and, where
             hazards were found, the 责令限期整改指令书 issued the same afternoon), the others planned;
   ``SHU``   街道甲's 属地 plan for wangge_a's grid (jiedao_a + wangge_a), one task performed, the rest planned;
@@ -46,6 +48,7 @@ from anquan.inspections.models import Inspection, InspectionKind, InspectionPart
 from anquan.orgs.models import Department, OrgUnit, UnitKind
 from anquan.rules.calendar import SHANGHAI
 
+from . import names
 from .bulk import Ids, insert, reset_sequences
 
 #: Visits a year per site, by risk colour (weights of 0, 1, 2 … visits), before the visits hazards imply.
@@ -275,7 +278,7 @@ class Scenes:
 
     def __init__(self, demo, rng: random.Random, as_of: datetime.date, lists: dict[str, Checklist], seed: int):
         self.demo, self.rng, self.as_of, self.lists, self.seed = demo, rng, as_of, lists, seed
-        self.u = demo.users
+        self.u = dict(demo.users)  # plus the background accounts the scenes add (enforcement_team)
         self.made: dict[str, list[int]] = {}
 
     def uid(self) -> str:
@@ -341,16 +344,46 @@ class Scenes:
                 "handling": "已当场告知问题，责令限期整改，整改情况将组织复查" if nonconform else "无",
             })
 
-    def documents(self, task: Inspection, when: datetime.datetime) -> None:
-        """The afternoon after the visit zhifa_a issues its 现场检查记录 and, when it found hazards, the
+    def documents(self, task: Inspection, when: datetime.datetime, issuer: str = "zhifa_a") -> None:
+        """The afternoon after the visit the inspector issues the 现场检查记录 and, when it found hazards, the
         责令限期整改指令书 (the documents app's generators: numbered per unit and year, audited)."""
         from anquan.documents.actions import generate
 
         with at_moment(when):
             task = Inspection.objects.get(pk=task.pk)
-            generate(self.u["zhifa_a"], "inspection_record", task)
+            generate(self.u[issuer], "inspection_record", task)
             if task.hazards.exists():
-                generate(self.u["zhifa_a"], "rectification_order", task)
+                generate(self.u[issuer], "rectification_order", task)
+
+    #: The 应急管理局's certified 执法 officers besides zhifa_a and zhifa_b.
+    ENFORCEMENT_COLLEAGUES = 5
+
+    def enforcement_team(self) -> list[int]:
+        """The 应急管理局's enforcement pool: zhifa_a, zhifa_b and five colleagues, each with a 执法证号 in
+        their series. With two people a 双随机 draw always picked the same pair; with seven it does not.
+        The colleagues are background accounts (``zf<dept id>_<n>``, unusable passwords: they carry
+        records, they are not demo logins), inspectors of the bureau since the demo's start."""
+        from django.contrib.auth.hashers import make_password
+
+        from anquan.accounts.models import User
+        from anquan.accounts.roles import RoleCode
+
+        dept = self.demo.departments["yingji"]
+        lead = RoleAssignment.objects.get(user=self.u["zhifa_a"])
+        series = self.u["zhifa_a"].person.enforcement_cert_no[:-4]
+        rng = random.Random(f"anquan-demo:{self.seed}:enforcement-team")
+        taken = {p.enforcement_cert_no for p in Person.objects.filter(enforcement_cert_no__startswith=series)}
+        password = make_password(None)
+        for n in range(1, self.ENFORCEMENT_COLLEAGUES + 1):
+            cert = next(c for c in (f"{series}{rng.randint(1, 9999):04d}" for _ in range(100)) if c not in taken)
+            taken.add(cert)
+            person = Person.objects.create(name=names.person_name(rng), post=f"{dept.name}综合行政执法大队执法人员",
+                                           phone=names.phone(rng), enforcement_cert_no=cert, unit=dept.unit, department=dept)
+            user = User.objects.create(username=f"zf{dept.pk}_{n}", password=password, person=person)
+            RoleAssignment.objects.create(user=user, role=RoleCode.INSPECTOR, department=dept, valid_from=lead.valid_from)
+            self.u[user.username] = user
+        return [self.person("zhifa_a"), self.person("zhifa_b"),
+                *(self.person(f"zf{dept.pk}_{n}") for n in range(1, self.ENFORCEMENT_COLLEAGUES + 1))]
 
     # -- the scenes ----------------------------------------------------------------------------
 
@@ -358,6 +391,8 @@ class Scenes:
         from anquan.inspections.services.plans import plan_create, plan_draw, plan_issue
 
         d, yingji, district = self.as_of, self.u["yingji"], self.demo.district
+        with at_moment(_day(d, 36, 9)):
+            team = self.enforcement_team()
         with at_moment(_day(d, 35, 9)):
             plan = plan_create(actor=yingji, data={
                 "name": f"{d.year}年工贸和危险化学品企业安全生产执法检查（双随机）", "kind": "industry",
@@ -367,14 +402,17 @@ class Scenes:
                 "inspectors_per_task": 2, "notes": "随机抽取检查对象和执法人员，检查结果向社会公开",
             })
             draw = plan_draw(actor=yingji, plan=plan, version=plan.version, seed=self.seed * 1000 + 35, target_count=6,
-                             pool=[self.person("zhifa_a"), self.person("zhifa_b")], inspectors_per_target=2)
+                             pool=team, inspectors_per_target=2)
             plan.refresh_from_db()
             tasks = plan_issue(actor=yingji, plan=plan, version=plan.version)
         order = {r["site"]: i for i, r in enumerate(draw.result)}
         tasks.sort(key=lambda t: order[t.site_id])
+        username = {u.person_id: name for name, u in self.u.items()}
         for n, (task, days) in enumerate(zip(tasks[:3], (28, 16, 6), strict=False)):
-            self.perform(task, _day(d, days, 9, 30), {}, "zhifa_a", nonconform=(2, 1, 0)[n], refuse=(n == 1))
-            self.documents(task, _day(d, days, 16, 30))
+            drawn = [username[p] for p in order_inspectors(task)]
+            completer = "zhifa_a" if "zhifa_a" in drawn else drawn[0]
+            self.perform(task, _day(d, days, 9, 30), {}, completer, nonconform=(2, 1, 0)[n], refuse=(n == 1))
+            self.documents(task, _day(d, days, 16, 30), issuer=completer)
         self.made["HANG"] = [t.pk for t in tasks]
         return plan
 
@@ -477,6 +515,11 @@ class Scenes:
         self.self_plan()
         self.unannounced()
         return {k: len(v) for k, v in self.made.items()}
+
+
+def order_inspectors(task: Inspection) -> list[int]:
+    """The task's inspectors' person ids, ascending (as the draw lists them)."""
+    return sorted(task.inspectors.values_list("pk", flat=True))
 
 
 def build_inspections(demo, *, seed: int, as_of: datetime.date, progress) -> dict:

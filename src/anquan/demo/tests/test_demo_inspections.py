@@ -43,7 +43,12 @@ def test_the_scripted_plans_and_tasks(demo):
     hang = InspectionPlan.objects.get(department=depts["yingji"], kind="industry")
     assert hang.status == "issued" and hang.enforcement and hang.created_by == users["yingji"]
     draw = Draw.objects.get(plan=hang)
-    assert draw.seed == 7035 and sorted(draw.pool) == sorted([users["zhifa_a"].person_id, users["zhifa_b"].person_id])
+    # a realistic pool: zhifa_a, zhifa_b and five colleagues of the bureau, every one with a 执法证号
+    pool = list(Person.objects.filter(pk__in=draw.pool))
+    assert draw.seed == 7035 and len(pool) == 7 and {users["zhifa_a"].person_id, users["zhifa_b"].person_id} <= set(draw.pool)
+    assert all(p.enforcement_cert_no and p.department == depts["yingji"] for p in pool)
+    assert len({p.enforcement_cert_no for p in pool}) == 7
+    assert len({tuple(r["inspectors"]) for r in draw.result}) > 1  # the "random" pair does change
     assert draw_verify(draw)["same"]
     assert AuditEvent.objects.filter(model_key="draw", object_id=draw.pk, action="draw").exists()
     tasks = list(hang.inspections.all())
@@ -55,7 +60,9 @@ def test_the_scripted_plans_and_tasks(demo):
         items = sum(p.checklist.items.count() for p in t.parts.all())
         assert Answer.objects.filter(part__inspection=t).count() == items
         assert t.signatures.filter(signer_kind="inspector").count() == 2
-        assert t.completed_by == users["zhifa_a"] and t.status == "performed"
+        drawn = set(t.inspectors.values_list("pk", flat=True))
+        assert t.completed_by.person_id in drawn and t.status == "performed"
+        assert t.completed_by == users["zhifa_a"] or users["zhifa_a"].person_id not in drawn
         for h in t.hazards.all():
             assert h.finder_department == depts["yingji"] and h.inspection_answer.photos.count() == 1
     from anquan.documents.models import OfficialDocument

@@ -86,6 +86,10 @@ def test_plan_pages_create_preview_draw_verify_issue(w):
     assert r.status_code == 302 and r["Location"] == f"/inspection-plans/draws/{draw.pk}/"
     shown = c.get(f"/inspection-plans/draws/{draw.pk}/?verify=1").content.decode()
     assert "8848" in shown and "复核一致" in shown
+    # how to recompute it, in plain Chinese for an official; the recipe only behind 技术说明
+    plain, technical = shown.split('data-testid="how-to-verify"')[1].split('id="draw-technical"')
+    assert "用同一个种子和同样的名单重新计算" in plain and "random" not in plain and "sample" not in plain
+    assert "技术说明" in technical and "random.Random(种子)" in technical
     assert client(w["zhujian"]).get(f"/inspection-plans/draws/{draw.pk}/").status_code == 404
     assert c.get(f"/inspection-plans/{plan.pk}/draw/").status_code == 302  # drawn once: to the record
     plan.refresh_from_db()
