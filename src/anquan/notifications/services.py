@@ -105,9 +105,9 @@ def preference_of(user) -> Preference:
 
 
 def parse_hour(value) -> int | None:
-    """'' or 'off' → None (no digest); '0'…'23' → the hour; anything else is refused in Chinese."""
+    """'off' → None (no digest); '0'…'23' → the hour; anything else (also nothing) is refused in Chinese."""
     text = str(value if value is not None else "").strip()
-    if text in ("", "off"):
+    if text == "off":
         return None
     if text.isascii() and text.isdigit() and 0 <= int(text) <= 23:
         return int(text)

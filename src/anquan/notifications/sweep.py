@@ -14,7 +14,9 @@ Facts (numbers from anquan.rules: ``notify.deadline_soon_days``,
 - deadline within N days → the rectifiers (as ``hazards.notice_kinds.rectifiers`` finds them one by one);
 - overdue → the rectifiers and the staff of its street, at once;
 - overdue by more than N calendar days → the district 安委办;
-- listed-supervision (挂牌督办) deadline within N days → the listing unit's 安委办.
+- listed-supervision (挂牌督办) deadline within N days → the listing unit's 安委办;
+- catching up: a rectification awaiting verification that nobody was told of (imported, or from
+  before the event existed) → whoever may verify, exactly as ``hazard_submit`` tells them.
 
 What happens at a moment (a rectification submitted, an extension asked …) is notified by the
 service itself (``services.notify_event``, kinds in each app's ``notice_kinds.py``), not here.
@@ -148,7 +150,38 @@ def sweep(today: datetime.date | None = None) -> dict[str, int]:
     _overdue(box, today, directory, rules)
     _listing_deadline(box, today, directory, rules)
     box.flush()
-    return {kind: box.created.get(kind, 0) for kind in SWEPT}
+    counts = {kind: box.created.get(kind, 0) for kind in SWEPT}
+    counts["verification_waiting"] = catch_up_verifications()
+    return counts
+
+
+def catch_up_verifications() -> int:
+    """Rectifications waiting for verification that nobody was told of (rounds imported, or submitted before
+    the event existed): tell whoever may verify, as ``hazard_submit`` does (same kind, key and recipients).
+
+    Only hazards with no ``verification_waiting`` notification since their submission are looked at (one
+    query), so in steady state this costs nothing; the recipients come from the permission rules
+    (``hazards.notice_kinds``), not from a copy of them here.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from anquan.hazards.choices import HazardStatus
+    from anquan.hazards.models import RectificationRound
+    from anquan.notifications import kinds
+    from anquan.notifications.services import notify
+
+    told = Notification.objects.filter(kind="verification_waiting", target_type=ContentType.objects.get_for_model(Hazard),
+                                       target_id=OuterRef("pk"), created_at__gte=OuterRef("submitted_at"))
+    waiting = _open_hazards().filter(status=HazardStatus.AWAITING).exclude(Exists(told))
+    spec, created = kinds.get("verification_waiting"), 0
+    for hazard in waiting.iterator(chunk_size=BATCH):
+        rnd = RectificationRound.objects.filter(hazard=hazard, verdict="pending").order_by("-number").first()
+        if rnd is None:
+            continue
+        context = {"round": rnd.number, "actor_id": rnd.submitted_by_id}
+        users = {u.pk for u in spec.recipients(hazard, context)} - {rnd.submitted_by_id}
+        created += notify(users, "verification_waiting", f"verify:h{hazard.pk}:r{rnd.number}", target=hazard, context=context)
+    return created
 
 
 def _deadline_soon(box: Outbox, today, directory: Directory, rules: Rules) -> None:

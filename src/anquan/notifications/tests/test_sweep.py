@@ -142,6 +142,18 @@ def test_an_extension_is_reminded_afresh(world):
     assert [k.split(":")[2] for k in keys] == ["d2026-06-10", "d2026-06-20"]
 
 
+def test_a_rectification_nobody_was_told_of_is_caught_up_once_for_whoever_may_verify(world):
+    hazard = record(world, datetime.date(2026, 6, 10))
+    with at(datetime.date(2026, 6, 5), 9):
+        # Submitted inside the test's transaction: the after-commit event never ran (as for imported rounds).
+        services.hazard_submit(actor=world["firm"], hazard=hazard, version=hazard.version, measures_taken="已接地", after_photos=[png()])
+        assert not recipients("verification_waiting")
+        assert sweep()["verification_waiting"] == 1
+        assert sweep()["verification_waiting"] == 0
+    assert recipients("verification_waiting", hazard) == names(world, "street")
+    assert not recipients(K.OVERDUE)  # awaiting verification is on the verifier's clock
+
+
 def test_listing_deadline_near_goes_to_the_listing_units_anweiban(world):
     hazard = record(world, datetime.date(2026, 7, 30))
     ListedSupervision.objects.create(hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕3号",

@@ -67,3 +67,41 @@ def test_marking_chosen_ones_read_ignores_bad_ids_and_never_marks_everything(set
     assert client.post("/notifications/read/", {"ids": [str(chosen.pk), "²"]}).status_code == 302
     assert list(Notification.objects.filter(user=me, read_at__isnull=True)) == [
         Notification.objects.get(user=me, kind="sent_back")]
+
+
+def test_the_kind_filter_lists_every_apps_kinds_in_chinese_and_ignores_unknown_ones(setup):
+    _me, _, client = setup
+    page = client.get("/notifications/").content.decode()
+    for label in ("隐患逾期", "待验收", "延期待审批", "逾期书面说明", "挂牌督办", "督查问题待整改"):
+        assert f">{label}</option>" in page, label
+    only = client.get("/notifications/?kind=sent_back").content.decode()
+    assert "YH-SECOND" in only and "YH-MINE" not in only
+    for junk in ("nonsense", "overdue'--", "²", "x" * 500):
+        response = client.get("/notifications/", {"kind": junk})
+        assert response.status_code == 200 and "YH-MINE" in response.content.decode()
+
+
+def test_the_digest_hour_is_chosen_on_the_inbox_page_and_audited(setup):
+    from anquan.audit.models import AuditEvent
+    from anquan.notifications.models import Preference
+
+    me, other, client = setup
+    page = client.get("/notifications/").content.decode()
+    assert 'name="digest_hour"' in page and '<option value="8" selected>每天 08:00</option>' in page
+    assert 'name="version" value="0"' in page
+    response = client.post("/notifications/preference/", {"digest_hour": "18", "version": "0"})
+    assert response.status_code == 302
+    assert Preference.objects.get(user=me).digest_hour == 18 and not Preference.objects.filter(user=other).exists()
+    assert AuditEvent.objects.filter(action="notifications.preference_set", actor=me).count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "已保存：每天18:00发送摘要" in page and '<option value="18" selected>每天 18:00</option>' in page
+    # A stale form (another tab) and nonsense are refused in Chinese, never a 500, and change nothing.
+    for body in ({"digest_hour": "7", "version": "0"}, {"digest_hour": "99", "version": "2"}, {"digest_hour": "7", "version": "x"}, {"version": "2"}, {}):
+        response = client.post("/notifications/preference/", body, follow=True)
+        assert response.status_code == 200 and Preference.objects.get(user=me).digest_hour == 18, body
+    assert "请选择0至23时之间的整点" in client.post("/notifications/preference/", {"digest_hour": "99", "version": "2"},
+                                                  follow=True).content.decode()
+    client.post("/notifications/preference/", {"digest_hour": "off", "version": "2"})
+    assert Preference.objects.get(user=me).digest_hour is None
+    assert '<option value="off" selected>不接收每日摘要</option>' in client.get("/notifications/").content.decode()
+    assert Client().post("/notifications/preference/", {"digest_hour": "7", "version": "0"}).status_code == 302  # to sign-in
