@@ -37,6 +37,8 @@ def navigation(request):
         items.append(("supervision", "督查问责", "/supervision/"))
     if any(a.permits("document.issue") for a in assignments):
         items.append(("documents", "公文", "/documents/"))
+    if any(a.permits("signoff.review") or a.permits("signoff.sign") for a in assignments):
+        items.append(("signoffs", "公文签发", "/documents/signoffs/"))
     if any(a.permits("hazard.verify") or a.permits("hazard.export") for a in assignments if a.scope_kind != "enterprise"):
         items.append(("lookback", "倒查", "/lookback/"))
     if any(a.permits("enterprise.export") or a.permits("hazard.export") for a in assignments):
@@ -54,6 +56,7 @@ NAV_GROUPS = {
     "hazards": "隐患排查治理", "listings": "隐患排查治理", "extensions": "隐患排查治理", "explanations": "隐患排查治理",
     "inspections": "检查", "plans": "检查", "checklists": "检查", "coverage": "检查",
     "exports": "更多", "orgunits": "更多", "audit": "更多", "rules": "更多",
+    "documents": "公文", "signoffs": "公文",
 }
 
 

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
     path("<int:pk>/void/", views.document_void_view, name="void"),
     path("issue/<str:kind>/<str:about>/<int:pk>/", views.document_issue, name="issue"),
+    path("signoffs/", views.signoff_list, name="signoffs"),
+    path("signoffs/<int:pk>/", views.signoff_detail, name="signoff"),
+    path("signoffs/<int:pk>/<str:verb>/", views.signoff_act, name="signoff_act"),
 ]

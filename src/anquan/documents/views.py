@@ -6,6 +6,8 @@ document out of scope answers 404; a visible one the user may not act on 403 (co
 """
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,29 +15,22 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anquan.accounts.scope import active_assignments
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.services import get_visible
 from anquan.core.views import login_required, paginate, query_without
 
 from . import actions, pdf
-from .generators import issue_circular
-from .models import DocumentKind, OfficialDocument
+from .models import DocumentDraft, DocumentKind, OfficialDocument, SignOff, SignOffState
 from .selectors import document_list
-from .services import document_void, issuing_assignment
+from .services import document_void, drafts, issuing_assignment
+from .services import signoff as signoffs
 
 
 def _document(user, pk) -> OfficialDocument:
     qs = OfficialDocument.objects.select_related("issuer_unit", "issuer_department__unit", "issued_by__person",
                                                  "inspection__site", "hazard", "listing__hazard")
     return get_visible(qs, user, pk)
-
-
-def _can_issue_any(user) -> bool:
-    try:
-        issuing_assignment(user)
-    except Forbidden:  # no organ to issue in
-        return False
-    return True
 
 
 @require_GET
@@ -46,7 +41,7 @@ def document_list_view(request):
     years = sorted(set(OfficialDocument.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True)
     return render(request, "documents/list.html", {
         "page": page, "params": params, "kinds": DocumentKind.choices, "years": years,
-        "query": query_without(request), "can_circular": _can_issue_any(request.user),
+        "query": query_without(request), "can_circular": _can_draft(request.user),
     })
 
 
@@ -138,30 +133,113 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
 
 
+def _can_draft(user) -> bool:
+    return any(a.permits("signoff.draft") and a.scope_kind in ("territory", "department") for a in active_assignments(user))
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def circular_new(request):
-    """A 通报 about nothing in particular, in the name of the user's own unit or department."""
-    if not _can_issue_any(request.user):
+    """拟稿: a 通报 (or 警示约谈通知书) in the name of the user's own unit or department, sent for 核稿 and 签发."""
+    if not _can_draft(request.user):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied("您没有签发公文的权限")
-    values = {"title": "", "recipients": "", "body": ""}
+        raise PermissionDenied("您没有拟稿的权限")
+    values = {"kind": DocumentKind.CIRCULAR, "title": "", "recipients": "", "body": "", "client_key": uuid.uuid4().hex}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in values}
         try:
-            document = issue_circular(request.user, title=values["title"], recipients=values["recipients"],
-                                      paragraphs=_paragraphs(values["body"]))
+            draft = drafts.draft_create(actor=request.user, kind=values["kind"] or DocumentKind.CIRCULAR,
+                                        title=values["title"], recipients=values["recipients"],
+                                        paragraphs=_paragraphs(values["body"]), client_key=values["client_key"])
         except Invalid as exc:
             errors = exc.errors
             if "paragraphs" in errors:
                 errors["body"] = errors.pop("paragraphs")
         else:
-            messages.success(request, f"已签发通报，文号：{document.number}")
-            return redirect("documents:detail", pk=document.pk)
-    return render(request, "documents/circular.html", {"values": values, "errors": errors},
-                  status=422 if errors else 200)
+            messages.success(request, "稿件已提交核稿，签发后自动编号")
+            return redirect("documents:signoff", pk=drafts.signoffs_id(draft))
+    return render(request, "documents/circular.html", {
+        "values": values, "errors": errors, "kinds": [(k.value, k.label) for k in drafts.SIGNOFF_KINDS],
+    }, status=422 if errors else 200)
+
+
+# --- 拟稿 → 核稿 → 签发 ------------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def signoff_list(request):
+    """待我办理 (what I may review or sign now, and my drafts sent back) first; then every sign-off in scope."""
+    show = request.GET.get("show", "")
+    if show == "all":
+        qs = SignOff.objects.visible_to(request.user).select_related("drafted_by__person")
+    else:
+        qs = signoffs.waiting_for(request.user).select_related("drafted_by__person")
+    state = request.GET.get("state", "")
+    if show == "all" and state in SignOffState.values:
+        qs = qs.filter(state=state)
+    page = paginate(request, qs, 30)
+    return render(request, "documents/signoff_list.html", {
+        "page": page, "show": show, "state": state, "states": SignOffState.choices,
+        "can_draft": _can_draft(request.user),
+    })
+
+
+def _signoff(user, pk) -> SignOff:
+    qs = SignOff.objects.select_related("drafted_by__person", "reviewed_by__person", "signed_by__person",
+                                        "issuer_unit", "issuer_department__unit", "subject_type")
+    return get_visible(qs, user, pk)
+
+
+@require_GET
+@login_required
+def signoff_detail(request, pk):
+    signoff = _signoff(request.user, pk)
+    subject = signoff.subject
+    draft = subject if isinstance(subject, DocumentDraft) else None
+    return render(request, "documents/signoff_detail.html", {
+        "signoff": signoff, "draft": draft, "steps": signoff.steps.select_related("actor__person"),
+        "draft_body": "\n".join(draft.paragraphs) if draft else "",
+        "verbs": signoffs.allowed_verbs(request.user, signoff), "subject_url": None if draft else
+        signoffs.signable_of(signoff).url(subject),
+    })
+
+
+@require_POST
+@login_required
+def signoff_act(request, pk, verb):
+    if verb not in signoffs.VERB_SERVICES and verb != "revise":
+        raise NotFound()
+    signoff = _signoff(request.user, pk)
+    opinion = request.POST.get("opinion", "")
+    try:
+        if verb == "revise":
+            draft = signoff.subject
+            if not isinstance(draft, DocumentDraft):
+                raise NotFound()
+            drafts.draft_revise(actor=request.user, draft=draft, version=request.POST.get("draft_version"),
+                                title=request.POST.get("title", ""), recipients=request.POST.get("recipients", ""),
+                                paragraphs=_paragraphs(request.POST.get("body", "")), opinion=opinion)
+        else:
+            signoffs.VERB_SERVICES[verb](actor=request.user, signoff=signoff, version=request.POST.get("version"),
+                                         opinion=opinion)
+    except Invalid as exc:
+        messages.error(request, "；".join(m for msgs in exc.errors.values() for m in msgs))
+        return redirect("documents:signoff", pk=signoff.pk)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("documents:signoff", pk=signoff.pk)
+    signoff.refresh_from_db()
+    if verb == "sign" and isinstance(signoff.subject, DocumentDraft) and signoff.subject.document_id:
+        document = signoff.subject.document
+        messages.success(request, f"已签发，文号：{document.number}")
+        return redirect("documents:signoffs")
+    done = {"review": "核稿通过，已送领导签发", "return": "已退回拟稿人修改", "resubmit": "已重新提交核稿",
+            "withdraw": "稿件已撤回", "revise": "稿件已修改并重新提交核稿", "sign": "已签发"}[verb]
+    messages.success(request, done)
+    return redirect("documents:signoffs" if verb in ("review", "return") else "documents:signoff", **(
+        {} if verb in ("review", "return") else {"pk": signoff.pk}))
 
 
 @require_POST
