@@ -143,7 +143,7 @@ class InspectionFilter(Schema):
     kind: str | None = None
     mine: bool | None = Field(None, description="1：只看我参加的检查任务")
     open: bool | None = Field(None, description="1：只看未完成的（待检查、检查中）")
-    overdue: bool | None = Field(None, description="1：只看逾期未检查的（应完成日期或计划日期已过仍未完成）")
+    overdue: bool | None = Field(None, description="1：只看逾期未检查的（计划日期已过仍未完成）")
     site: Id | None = None
 
 

@@ -28,7 +28,7 @@ def _count(user, params, today) -> int:
 
 
 @todo("inspections.mine_overdue", "逾期未检查", urgency=OVERDUE + 2, url=lambda user: _url(MINE_OVERDUE_PARAMS),
-      hint="由您参加、计划日期已过仍未完成的检查任务")
+      hint="由您参加、计划检查日期已过仍未完成的检查任务")
 def mine_overdue(user, today):
     return _count(user, MINE_OVERDUE_PARAMS, today) if user.person_id else None
 

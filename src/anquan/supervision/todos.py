@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from anquan.workbench.registry import DECIDE, OVERDUE, OWN_WORK, todo
+from anquan.workbench.registry import DECIDE, FOLLOW, OVERDUE, OWN_WORK, todo
 
 from .selectors import finding_list
 
@@ -40,3 +40,9 @@ def rectify(user, today):
       hint="被督查单位已报整改情况，待督查组确认")
 def confirm(user, today):
     return finding_list(user, REPORTED, today).count()
+
+
+@todo("supervision.follow", "督查问题整改跟踪", urgency=FOLLOW, roles={"supervisor"}, url=lambda user: _url(PENDING),
+      hint="本督查组提出、被督查单位尚未报整改的问题")
+def follow(user, today):
+    return finding_list(user, PENDING, today).count()

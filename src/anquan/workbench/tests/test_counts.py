@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import MOMENT
+from .demo_world import MOMENT
 
 ROLES = ["anweiban", "shi_anweiban", "linqu_anweiban", "jiedao_a", "jiedao_b", "lingdao", "wangge_a", "qiye_a",
          "qiye_a_fzr", "qiye_b", "zhujian", "yingji", "xiaofang", "zhifa_a", "zhifa_b", "zhuanjia", "ducha"]
@@ -44,8 +44,8 @@ EXPECTED = {  # what each role must find waiting (at least one), and what it mus
     "qiye_a": ({"hazards.rectify", "hazards.overdue"}, {"hazards.extension", "hazards.explanation"}),
     "qiye_a_fzr": ({"hazards.verify"}, {"hazards.extension"}),
     "wangge_a": ({"hazards.overdue"}, {"hazards.verify", "hazards.extension"}),
-    "zhifa_a": ({"inspections.mine"}, {"hazards.verify", "hazards.overdue"}),
-    "ducha": (set(), {"hazards.overdue", "hazards.verify"}),
+    "zhifa_a": ({"inspections.mine", "inspections.mine_overdue"}, {"hazards.verify", "hazards.overdue"}),
+    "ducha": ({"supervision.follow"}, {"hazards.overdue", "hazards.verify"}),
 }
 
 
@@ -58,3 +58,43 @@ def test_each_role_finds_its_own_work(demo, signed_in, username):
     for key in must:
         assert items.get(key, ("", 0))[1] > 0, (username, key, items)
     assert not never & set(items), (username, never & set(items))
+
+
+def _count(client, key) -> int:
+    return workbench(client).get(key, ("", 0))[1]
+
+
+@pytest.mark.frozen(MOMENT)
+@pytest.mark.django_db
+def test_the_action_done_leaves_the_count(demo, signed_in):
+    """jiedao_a decides his extension, anweiban reviews the listing, jiedao_a verifies a rectification:
+    each leaves its to-do, and the list behind it is one shorter."""
+    from anquan.hazards.models import DeadlineExtension, Hazard, ListedSupervision
+
+    client = signed_in(demo.users["jiedao_a"])
+    url, before = workbench(client)["hazards.extension"]
+    extension = listed_rows(client, url)[0]
+    hazard = Hazard.objects.get(pk=extension.hazard_id)
+    response = client.post(f"/hazards/{hazard.pk}/extension/{extension.pk}/decide/",
+                           {"version": hazard.version, "approve": "1", "reason": "同意"})
+    assert response.status_code == 302
+    assert DeadlineExtension.objects.get(pk=extension.pk).status == "approved"
+    assert _count(client, "hazards.extension") == before - 1 == listed(client, url)
+
+    url, before = workbench(client)["hazards.verify"]
+    hazard = listed_rows(client, url)[0]
+    response = client.post(f"/hazards/{hazard.pk}/verify/", {"version": hazard.version, "passed": "1"})
+    assert response.status_code == 302 and Hazard.objects.get(pk=hazard.pk).status == "closed"
+    assert _count(client, "hazards.verify") == before - 1 == listed(client, url)
+
+    client = signed_in(demo.users["anweiban"])
+    url, before = workbench(client)["hazards.listing_review"]
+    listing = listed_rows(client, url)[0]
+    response = client.post(f"/hazards/{listing.hazard_id}/listings/{listing.pk}/review/",
+                           {"passed": "1", "opinion": "现场审查：隐患已消除"})
+    assert response.status_code == 302 and ListedSupervision.objects.get(pk=listing.pk).status == "reviewed"
+    assert _count(client, "hazards.listing_review") == before - 1 == listed(client, url)
+
+
+def listed_rows(client, url: str) -> list:
+    return list(client.get(url).context["page"].object_list)
