@@ -58,6 +58,7 @@ def test_department_issues_numbered_documents_in_its_own_name(tree):
     assert event.action == "document_issue" and event.after["number"] == first.number and event.acting_role == "inspector"
 
 
+@pytest.mark.frozen("2026-12-30 10:00 +0800")  # the people are appointed before the year ends
 def test_numbers_restart_each_year_and_are_per_organ(tree):
     zhifa = make_user("inspector", department=tree.yingji)
     street = make_user("street_staff", unit=tree.street_a)
