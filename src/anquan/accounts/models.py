@@ -42,6 +42,8 @@ class User(AbstractUser):
     """A sign-in account; what it may do comes only from its role assignments."""
 
     person = models.ForeignKey(Person, models.PROTECT, null=True, blank=True, related_name="accounts", verbose_name=_("人员"))
+    #: Set when an administrator gives a temporary password: the next sign-in leads to changing it.
+    must_change_password = models.BooleanField(_("须修改临时密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -122,7 +122,7 @@ ROLES: dict[str, Role] = {
         _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
               "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
         _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
-              "department.update", "accounts.manage", "rules.manage", CHECKLIST_MANAGE),
+              "department.create", "department.update", "accounts.manage", "rules.manage", CHECKLIST_MANAGE),
         _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
         _role(RoleCode.AUDITOR, ScopeKind.SYSTEM, "", VIEW, "audit.view", "audit.verify"),
     ]

@@ -91,53 +91,246 @@ def token_revoke(raw: str) -> bool:
 # ------------------------------------------------------------------ role assignments
 
 
-@transaction.atomic
-def assignment_start(*, actor, user, role: str, unit=None, department=None, enterprise=None, valid_from=None, reason: str = ""):
-    """Give ``user`` a role (system administrators only); the assignment is audited and never deleted."""
-    from anquan.audit.services import record, snapshot
-    from anquan.core.errors import Forbidden, Invalid
+def _admin(actor):
+    """The actor's assignment permitting ``accounts.manage`` (系统管理员), or 403."""
+    from anquan.core.errors import Forbidden
 
-    from .models import RoleAssignment
-    from .roles import ROLES
-    from .scope import active_assignments, forget_assignments
+    from .scope import active_assignments
 
     admin = next((a for a in active_assignments(actor) if a.permits("accounts.manage")), None)
     if admin is None:
-        raise Forbidden()
+        raise Forbidden("只有系统管理员可以管理账号、人员和任职")
+    return admin
+
+
+def _record(actor, admin, obj, action, before=None, after=None, reason=""):
+    """Accounts have no territory of their own: their events go to the system chain."""
+    from anquan.audit.services import record
+
+    return record(actor=actor, assignment=admin, obj=obj, action=action, before=before, after=after, reason=reason,
+                  chain_key="system")
+
+
+def _require_reason(reason: str, message: str) -> str:
+    from anquan.core.errors import Invalid
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": [message]})
+    return reason[:500]
+
+
+def _valid(form_class, data, **kwargs):
+    from anquan.core.errors import Invalid
+
+    form = form_class(data, **kwargs)
+    if not form.is_valid():
+        raise Invalid({k: [str(e) for e in v] for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
+@transaction.atomic
+def assignment_start(*, actor, user, role: str, unit=None, department=None, enterprise=None, valid_from=None,
+                     valid_to=None, reason: str = ""):
+    """Give ``user`` a role for a period (system administrators only); the assignment is audited and never deleted.
+
+    ``valid_to`` empty: until ended. A period already over is refused (it would grant nothing and read as a mistake).
+    """
+    from anquan.audit.services import snapshot
+    from anquan.core.errors import Invalid
+
+    from .models import RoleAssignment
+    from .roles import ROLES
+    from .scope import forget_assignments
+
+    admin = _admin(actor)
     spec = ROLES.get(role)
     if spec is None:
         raise Invalid({"role": ["未知的角色"]})
     anchors = {"unit": unit, "department": department, "enterprise": enterprise}
     if spec.anchor and anchors[spec.anchor] is None:
         raise Invalid({spec.anchor: ["该角色必须指定所在单位"]})
+    # Only the anchor the role needs is kept: a stray unit on a department role would read as its scope.
+    unit, department, enterprise = (anchors[k] if spec.anchor == k else None for k in ("unit", "department", "enterprise"))
+    valid_from = valid_from or timezone.now()
+    if valid_to is not None and valid_to <= valid_from:
+        raise Invalid({"valid_to": ["终止时间必须晚于生效时间"]})
+    if valid_to is not None and valid_to <= timezone.now():
+        raise Invalid({"valid_to": ["终止时间已过：该任职不会生效"]})
     assignment = RoleAssignment.objects.create(
         user=user, role=role, unit=unit, department=department, enterprise=enterprise,
-        valid_from=valid_from or timezone.now(),
+        valid_from=valid_from, valid_to=valid_to,
     )
     forget_assignments(user)
-    record(actor=actor, assignment=admin, obj=assignment, action="start", after=snapshot(assignment), reason=reason,
-           chain_key="system")
+    _record(actor, admin, assignment, "start", after=snapshot(assignment), reason=reason)
     return assignment
 
 
 @transaction.atomic
 def assignment_end(*, actor, assignment, reason: str, at=None):
     """End a role assignment (离任/调岗): it stays on record for look-back (倒查)."""
-    from anquan.audit.services import record
-    from anquan.core.errors import Forbidden, Invalid
+    from anquan.core.errors import Invalid
 
-    from .scope import active_assignments, forget_assignments
+    from .scope import forget_assignments
 
-    admin = next((a for a in active_assignments(actor) if a.permits("accounts.manage")), None)
-    if admin is None:
-        raise Forbidden()
-    if not (reason or "").strip():
-        raise Invalid({"reason": ["终止任职必须填写原因"]})
+    admin = _admin(actor)
+    reason = _require_reason(reason, "终止任职必须填写原因")
     if assignment.valid_to is not None and assignment.valid_to <= timezone.now():
         raise Invalid({"__all__": ["该任职已终止"]})
-    assignment.valid_to, assignment.end_reason = at or timezone.now(), reason.strip()
+    before = {"valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None, "end_reason": assignment.end_reason}
+    assignment.valid_to, assignment.end_reason = at or timezone.now(), reason[:200]
     assignment.save(update_fields=["valid_to", "end_reason"])
     forget_assignments(assignment.user)
-    record(actor=actor, assignment=admin, obj=assignment, action="end", after={"valid_to": assignment.valid_to.isoformat()},
-           reason=reason, chain_key="system")
+    _record(actor, admin, assignment, "end", before=before,
+            after={"valid_to": assignment.valid_to.isoformat(), "end_reason": assignment.end_reason}, reason=reason)
     return assignment
+
+
+# ------------------------------------------------------------------ accounts and people (系统管理员)
+
+#: Letters of a temporary password: no 0/O, 1/l/I, so it can be read out over the telephone.
+TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TEMP_LENGTH = 12
+
+
+def temporary_password() -> str:
+    return "".join(secrets.choice(TEMP_ALPHABET) for _ in range(TEMP_LENGTH))
+
+
+def _account_state(user) -> dict:
+    return {"username": user.username, "is_active": user.is_active, "person": user.person_id}
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict, reason: str = ""):
+    """A natural person (who may never have an account: a 企业负责人, an expert)."""
+    from anquan.audit.services import snapshot
+
+    from .forms import PersonForm
+    from .models import Person
+
+    admin = _admin(actor)
+    clean = _valid(PersonForm, data)
+    person = Person.objects.create(**clean)
+    _record(actor, admin, person, "accounts.person_create", after=snapshot(person), reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person, data: dict, version, reason: str = ""):
+    from anquan.audit.services import snapshot
+    from anquan.core.services import bump_version
+
+    from .forms import PersonForm
+
+    admin = _admin(actor)
+    clean = _valid(PersonForm, data)
+    before = snapshot(person)
+    bump_version(person, version)
+    for name, value in clean.items():
+        setattr(person, name, value)
+    person.save()
+    _record(actor, admin, person, "accounts.person_update", before=before, after=snapshot(person), reason=reason)
+    return person
+
+
+@transaction.atomic
+def user_create(*, actor, data: dict, reason: str = ""):
+    """An account for a person (an existing one, or a new one from the name typed); returns (user, temporary password).
+
+    The temporary password is shown once to the administrator and must be changed at the first sign-in;
+    only its hash is stored.
+    """
+    from .forms import UserCreateForm
+    from .models import Person, User
+
+    admin = _admin(actor)
+    clean = _valid(UserCreateForm, data)
+    person = clean.get("person")
+    if person is None:
+        person = Person.objects.create(name=clean["name"], post=clean.get("post", ""), phone=clean.get("phone", ""))
+        _record(actor, admin, person, "accounts.person_create", after={"name": person.name, "post": person.post,
+                                                                      "phone": person.phone}, reason=reason)
+    password = temporary_password()
+    user = User.objects.create_user(clean["username"], password=password, person=person, must_change_password=True)
+    _record(actor, admin, user, "accounts.user_create", after=_account_state(user), reason=reason)
+    return user, password
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user, reason: str):
+    """停用: the account can no longer sign in or use its tokens; its assignments and history stay."""
+    from anquan.core.errors import Invalid
+
+    from .models import User
+
+    admin = _admin(actor)
+    reason = _require_reason(reason, "停用账号必须填写原因（如：离职、调出）")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk == actor.pk:
+        raise Invalid({"__all__": ["不能停用自己的账号"]})
+    if not user.is_active:
+        raise Invalid({"__all__": ["该账号已停用"]})
+    before = _account_state(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _record(actor, admin, user, "accounts.user_deactivate", before=before, after=_account_state(user), reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_activate(*, actor, user, reason: str):
+    from anquan.core.errors import Invalid
+
+    from .models import User
+
+    admin = _admin(actor)
+    reason = _require_reason(reason, "重新启用账号必须填写原因")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise Invalid({"__all__": ["该账号已是启用状态"]})
+    before = _account_state(user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _record(actor, admin, user, "accounts.user_activate", before=before, after=_account_state(user), reason=reason)
+    return user
+
+
+@transaction.atomic
+def password_reset(*, actor, user, reason: str) -> str:
+    """A new temporary password (shown once), to be changed at the next sign-in; the old one stops working."""
+    from .models import User
+
+    admin = _admin(actor)
+    reason = _require_reason(reason, "重置密码必须填写原因（如：本人电话申请，已核实身份）")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    # The password itself never enters the audit trail: only that it was reset.
+    _record(actor, admin, user, "accounts.password_reset", after={"password": "已重置为临时密码"}, reason=reason)
+    return password
+
+
+@transaction.atomic
+def password_change(*, user, old_password: str, new_password: str):
+    """The user's own new password (after a temporary one, or at will); Django's validators apply."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from anquan.core.errors import Invalid
+
+    if not user.check_password(old_password or ""):
+        raise Invalid({"old_password": ["原密码不正确"]})
+    if (new_password or "") == (old_password or ""):
+        raise Invalid({"new_password": ["新密码不能与原密码相同"]})
+    try:
+        validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise Invalid({"new_password": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    _record(user, None, user, "accounts.password_change", after={"password": "本人已修改密码"})
+    return user

@@ -80,6 +80,7 @@ ACTION_LABELS = {
     "accounts.user_deactivate": "停用账号",
     "accounts.user_activate": "启用账号",
     "accounts.password_reset": "重置为临时密码",
+    "accounts.password_change": "修改密码",
     "accounts.person_create": "新建人员",
     "accounts.person_update": "修改人员信息",
     "orgs.unit_create": "新建行政区划",

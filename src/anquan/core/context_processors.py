@@ -47,6 +47,8 @@ def navigation(request):
     if any(a.permits("audit.view") for a in assignments):
         items.append(("audit", "审计日志", "/audit/"))
     items.append(("rules", "规则与日历", "/rules/"))
+    if any(a.permits("accounts.manage") for a in assignments):
+        items.append(("console", "系统管理", "/admin-console/"))
     return {"nav_items": items, "nav_menu": grouped(items), "current_assignments": assignments}
 
 

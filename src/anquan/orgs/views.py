@@ -1,15 +1,23 @@
-"""The territory tree (行政区划) as the user may see it, with enterprise counts, and the departments."""
+"""The territory tree (行政区划) as the user may see it, with enterprise counts, and the departments;
+and the system administrator's pages to create and edit units and departments (never delete)."""
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
-from anquan.core.services import get_visible
-from anquan.core.views import login_required
+from anquan.core.errors import Conflict, Invalid, NotFound
+from anquan.core.services import get_visible, safe_id
+from anquan.core.views import apply_errors, bootstrapify, login_required, paginate, post_data, query_without
 
+from . import services
+from .forms import DepartmentForm, OrgUnitForm
 from .models import Department, OrgUnit, UnitKind
 
 
@@ -95,3 +103,119 @@ def children(request, pk):
     unit = get_visible(OrgUnit.objects.filter(voided_at__isnull=True), user, pk)
     kids = list(_visible_units(user).filter(parent=unit).order_by("path"))
     return render(request, "orgs/_nodes.html", {"nodes": _nodes(user, kids), "business": _business(user)})
+
+
+# ---------------------------------------------------------------- administration (系统管理员)
+
+
+def _require(user, action: str) -> None:
+    if not any(a.permits(action) for a in active_assignments(user)):
+        raise PermissionDenied("行政区划和部门只能由系统管理员维护。")
+
+
+@require_GET
+@never_cache
+@login_required
+def manage(request):
+    """Every unit as a table (name, level, code, place in the tree) with its edit link; filter by name and level."""
+    _require(request.user, "orgunit.update")
+    units = OrgUnit.objects.filter(voided_at__isnull=True).order_by("path")
+    q, kind = (request.GET.get("q") or "").strip(), request.GET.get("kind") or ""
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    if kind in UnitKind.values:
+        units = units.filter(kind=kind)
+    page = paginate(request, units, 100)
+    parents = dict(OrgUnit.objects.filter(pk__in={u.parent_id for u in page if u.parent_id}).values_list("pk", "name"))
+    return render(request, "orgs/manage.html", {
+        "nav_active": "console", "page": page, "parents": parents, "q": q, "kind": kind, "kinds": UnitKind.choices,
+        "query": query_without(request), "can_create": any(a.permits("orgunit.create") for a in active_assignments(request.user)),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@login_required
+def unit_form(request, pk=None):
+    user = request.user
+    _require(user, "orgunit.update" if pk else "orgunit.create")
+    unit = OrgUnit.objects.filter(pk=safe_id(pk) or 0, voided_at__isnull=True).first() if pk else None
+    if pk and unit is None:
+        raise NotFound()
+    initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "code": unit.code} if unit else {
+        "parent": safe_id(request.GET.get("parent"))}
+    form = OrgUnitForm(request.POST or None, initial=initial, instance=unit)
+    conflict = ""
+    if request.method == "POST":
+        data = post_data(request)
+        try:
+            if unit is None:
+                unit = services.unit_create(actor=user, data=data, reason=data.get("reason", ""))
+            else:
+                services.unit_update(actor=user, unit=unit, data=data, version=data.get("version"), reason=data.get("reason", ""))
+        except Invalid as exc:
+            form = apply_errors(OrgUnitForm(request.POST, initial=initial, instance=unit), exc.errors)
+        except Conflict as exc:
+            conflict, form = exc.message, bootstrapify(OrgUnitForm(request.POST, initial=initial, instance=unit))
+            unit.refresh_from_db()
+        else:
+            messages.success(request, f"已保存“{unit.name}”")
+            return redirect(f"{reverse('orgs:manage')}?q={unit.name}")
+    if unit is not None:  # kind and place stay: shown, never posted
+        form.fields["kind"].disabled = form.fields["parent"].disabled = True
+    status = 409 if conflict else 422 if request.method == "POST" else 200
+    return render(request, "orgs/unit_form.html", {
+        "nav_active": "console", "form": bootstrapify(form), "unit": unit, "conflict": conflict,
+    }, status=status)
+
+
+@require_GET
+@never_cache
+@login_required
+def department_list(request):
+    _require(request.user, "department.update")
+    departments = (Department.objects.filter(voided_at__isnull=True).select_related("unit")
+                   .prefetch_related("industries").order_by("unit__path", "kind", "id"))
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        departments = departments.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
+    return render(request, "orgs/departments.html", {
+        "nav_active": "console", "page": paginate(request, departments, 100), "q": q, "query": query_without(request),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@login_required
+def department_form(request, pk=None):
+    user = request.user
+    _require(user, "department.update" if pk else "department.create")
+    department = Department.objects.filter(pk=safe_id(pk) or 0, voided_at__isnull=True).first() if pk else None
+    if pk and department is None:
+        raise NotFound()
+    initial = ({"name": department.name, "kind": department.kind, "unit": department.unit_id,
+                "industries": list(department.industries.values_list("pk", flat=True))} if department else {})
+    form = DepartmentForm(request.POST or None, initial=initial, instance=department)
+    conflict = ""
+    if request.method == "POST":
+        data = post_data(request, multi=("industries",))
+        try:
+            if department is None:
+                department = services.department_create(actor=user, data=data, reason=data.get("reason", ""))
+            else:
+                services.department_update(actor=user, department=department, data=data, version=data.get("version"),
+                                           reason=data.get("reason", ""))
+        except Invalid as exc:
+            form = apply_errors(DepartmentForm(request.POST, initial=initial, instance=department), exc.errors)
+        except Conflict as exc:
+            conflict, form = exc.message, bootstrapify(DepartmentForm(request.POST, initial=initial, instance=department))
+            department.refresh_from_db()
+        else:
+            messages.success(request, f"已保存“{department.name}”")
+            return redirect("orgs:departments")
+    if department is not None:
+        form.fields["unit"].disabled = True
+    status = 409 if conflict else 422 if request.method == "POST" else 200
+    return render(request, "orgs/department_form.html", {
+        "nav_active": "console", "form": bootstrapify(form), "department": department, "conflict": conflict,
+    }, status=status)

@@ -60,3 +60,32 @@ class HolidayYearForm(forms.Form):
             for message in exc.errors.get("file", []):
                 self.add_error("file" if upload else "text", message)
         return data
+
+
+class HolidayDayForm(forms.Form):
+    """One day of a schedule as typed in the form: a date, 放假 or 上班 (调休), and its name."""
+
+    date = forms.DateField(label="日期", required=False, widget=forms.DateInput)
+    is_workday = forms.TypedChoiceField(label="安排", choices=[("0", "放假"), ("1", "调休上班")], coerce=lambda v: v == "1",
+                                        initial="0", required=False)
+    name = forms.CharField(label="名称", max_length=50, required=False, widget=forms.TextInput(attrs={"placeholder": "如：春节"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and not (data.get("name") or "").strip():
+            self.add_error("name", "请填写名称（如“春节”“春节调休上班”）")
+        if (data.get("name") or "").strip() and not data.get("date"):
+            self.add_error("date", "请填写日期")
+        return data
+
+
+HolidayDayFormSet = forms.formset_factory(HolidayDayForm, extra=0, max_num=366, absolute_max=366)
+
+
+class HolidayScheduleForm(forms.Form):
+    """The year and its source; the days come from the formset beside it."""
+
+    year = forms.IntegerField(label="年份", min_value=YEAR_RANGE.start, max_value=YEAR_RANGE.stop - 1)
+    source_document = forms.CharField(label="依据文件", max_length=200,
+                                      help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）")
+    reason = forms.CharField(label="说明", max_length=500, required=False)

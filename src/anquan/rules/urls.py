@@ -8,6 +8,7 @@ app_name = "rules"
 urlpatterns = [
     path("", views.index, name="index"),
     path("holidays/", views.holidays, name="holidays"),
+    path("holidays/form/", views.holiday_form, name="holiday_form"),
     path("overrides/<int:pk>/end/", views.override_end, name="override_end"),
     path("<str:key>/override/", views.override, name="override"),
 ]

@@ -20,7 +20,7 @@ from anquan.core.views import apply_errors, bootstrapify, login_required
 
 from . import calendar, services, values
 from .catalog import RULES
-from .forms import HolidayYearForm, OverrideForm, indented, locality_queryset
+from .forms import HolidayDayFormSet, HolidayScheduleForm, HolidayYearForm, OverrideForm, indented, locality_queryset
 from .models import HolidayDay, HolidayYear, RuleOverride
 
 
@@ -139,3 +139,49 @@ def holidays(request):
     return render(request, "rules/holidays.html", {
         "form": bootstrapify(form), "entered": entered, **_calendar_status(),
     })
+
+
+#: Empty rows offered below the days already entered (more are added in the page).
+BLANK_ROWS = 6
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def holiday_form(request):
+    """A year's schedule typed day by day (the CSV upload stays beside it); the same service and checks.
+
+    GET ``?year=`` loads what was entered for that year so a correction starts from it.
+    """
+    _require_manager(request.user)
+    if request.method == "POST":
+        form = HolidayScheduleForm(request.POST)
+        days = HolidayDayFormSet(request.POST, prefix="d")
+        if form.is_valid() and days.is_valid():
+            data = form.cleaned_data
+            typed = [(d["date"], bool(d.get("is_workday")), (d.get("name") or "").strip())
+                     for d in days.cleaned_data if d.get("date")]
+            try:
+                services.holiday_year_load(actor=request.user, year=data["year"], days=typed,
+                                           source_document=data["source_document"], reason=data.get("reason", ""))
+            except Invalid as exc:
+                day_errors = exc.errors.pop("days", [])
+                form = apply_errors(form, exc.errors)
+                for message in day_errors:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"已录入{data['year']}年节假日安排（{len(typed)}天），此后计算的时限按新安排执行")
+                return redirect("rules:holidays")
+        status = 422
+    else:
+        year = safe_id(request.GET.get("year")) or calendar.today().year + 1
+        entered = HolidayYear.objects.filter(year=year).first()
+        rows = [{"date": d.date, "is_workday": "1" if d.is_workday else "0", "name": d.name}
+                for d in HolidayDay.objects.filter(date__year=year, voided_at__isnull=True).order_by("date")]
+        form = HolidayScheduleForm(initial={"year": year, "source_document": entered.source_document if entered else ""})
+        days = HolidayDayFormSet(prefix="d", initial=rows + [{}] * BLANK_ROWS)
+        status = 200
+    for day_form in days:
+        bootstrapify(day_form)
+    return render(request, "rules/holiday_form.html", {
+        "form": bootstrapify(form), "days": days, **_calendar_status(),
+    }, status=status)
