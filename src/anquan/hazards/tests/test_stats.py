@@ -101,6 +101,7 @@ def _record(world, deadline):
         "site": world["site_a"].pk, "description": "配电箱未设置漏电保护装置", "source": "grid", "deadline": deadline.isoformat()})
 
 
+@pytest.mark.frozen("2030-06-05 09:00 +0800")  # the world's people are appointed before the hazards are found
 def test_a_hazard_submitted_on_its_deadline_is_on_time_one_a_minute_after_midnight_is_not(world):
     deadline = D(2030, 6, 10)
     with time_machine.travel(datetime.datetime(2030, 6, 5, 10, tzinfo=SH), tick=False):
@@ -119,6 +120,7 @@ def test_a_hazard_submitted_on_its_deadline_is_on_time_one_a_minute_after_midnig
     assert closed.value == 7.0  # found 6-5, closed 6-12
 
 
+@pytest.mark.frozen("2026-06-01 09:00 +0800")
 def test_overdue_begins_after_the_deadline_day_in_shanghai(world):
     deadline = D(2026, 6, 10)
     pending = row(world, found_on=D(2026, 6, 1), deadline=deadline)
