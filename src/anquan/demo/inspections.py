@@ -44,6 +44,7 @@ from anquan.audit.services import record, snapshot
 from anquan.enterprises.models import EnterpriseRegulator, EnterpriseStatus, Site
 from anquan.hazards.choices import HazardSource
 from anquan.hazards.models import Checklist, ChecklistStatus, Hazard
+from anquan.hazards.wording import finding_of
 from anquan.inspections.models import Inspection, InspectionKind, InspectionPart, InspectionPlan, InspectionStatus
 from anquan.orgs.models import Department, OrgUnit, UnitKind
 from anquan.rules.calendar import SHANGHAI
@@ -318,7 +319,7 @@ class Scenes:
                             "result": "nonconform" if wrong else ("na" if rng.random() < 0.08 else "conform")}
                     if wrong:
                         data.update(note="现场检查发现，已拍照取证", rectify_days=rng.choice([7, 15, 30]),
-                                    hazard_description=f"{item.text.rstrip('。；;')}，现场检查不符合要求",
+                                    hazard_description=finding_of(item),
                                     hazard_location=rng.choice(["一楼", "仓库", "配电房", "后厨", "车间", "楼梯间"]))
                     step(rng.randint(30, 150))
                     answer, _ = answer_save(actor=actor, inspection=task, data=data)

@@ -27,6 +27,7 @@ Ref = int | Annotated[str, Field(max_length=40)] | None
 class ItemIn(Schema):
     number: Annotated[str, Field(max_length=40)] = ""
     text: Long = ""
+    finding: Short = Field("", description="不符合时的隐患表述（陈述句，作为据此形成的隐患的描述）")
     basis: Short = ""
     how_to_check: Long = ""
     category: Ref = Field(None, description="隐患类别ID或代码")
@@ -45,6 +46,7 @@ class ItemOut(Schema):
     id: int
     number: str
     text: str
+    finding: str
     basis: str
     how_to_check: str
     category_id: int | None

@@ -19,7 +19,7 @@ from anquan.orgs.models import Industry
 
 from .services import checklists as cl
 
-ITEM_FIELDS = ("number", "text", "basis", "how_to_check", "category", "suggested_level", "major_criterion")
+ITEM_FIELDS = ("number", "text", "finding", "basis", "how_to_check", "category", "suggested_level", "major_criterion")
 BLANK_ROWS = 3
 
 
@@ -108,7 +108,7 @@ def _edit(request, checklist=None):
     if checklist is None:
         return render(request, "inspections/checklists/edit.html", _form_context(request, None, {}, [], {}, 5))
     header = {"name": checklist.name, "industry": checklist.industry.code if checklist.industry_id else "", "basis": checklist.basis}
-    rows = [{"number": i.number, "text": i.text, "basis": i.basis, "how_to_check": i.how_to_check,
+    rows = [{"number": i.number, "text": i.text, "finding": i.finding, "basis": i.basis, "how_to_check": i.how_to_check,
              "category": str(i.category_id or ""), "suggested_level": i.suggested_level,
              "major_criterion": str(i.major_criterion_id or "")} for i in checklist.items.order_by("sort", "id")]
     return render(request, "inspections/checklists/edit.html", _form_context(request, checklist, header, rows, {}))

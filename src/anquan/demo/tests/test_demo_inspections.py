@@ -65,6 +65,7 @@ def test_the_scripted_plans_and_tasks(demo):
         assert t.completed_by == users["zhifa_a"] or users["zhifa_a"].person_id not in drawn
         for h in t.hazards.all():
             assert h.finder_department == depts["yingji"] and h.inspection_answer.photos.count() == 1
+            assert h.description == h.inspection_answer.item.finding  # a finding, not the checklist's question
     from anquan.documents.models import OfficialDocument
 
     docs = OfficialDocument.objects.visible_to(users["zhifa_a"])

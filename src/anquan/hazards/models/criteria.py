@@ -54,6 +54,9 @@ class ChecklistItem(models.Model):
     text = models.TextField(_("内容"))
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     how_to_check = models.TextField(_("检查方法"), blank=True)
+    #: What a 不符合 answer says, as a statement ("动火作业未办理审批…"): the title of the hazard raised from
+    #: it. Inspection items are asked as questions ("…是否办理审批"), which make poor hazard titles.
+    finding = models.CharField(_("不符合时的隐患表述"), max_length=200, blank=True)
     category = models.ForeignKey("hazards.HazardCategory", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("隐患类别"))
     suggested_level = models.CharField(_("不符合时的隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     #: Where a 不符合 answer to this inspection item is a 重大事故隐患: the criterion of the industry's 判定标准.

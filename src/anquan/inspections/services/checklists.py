@@ -34,6 +34,7 @@ from anquan.core.scoping import EVERYTHING, NOTHING
 from anquan.core.services import safe_id
 from anquan.hazards.choices import HazardLevel
 from anquan.hazards.models import Checklist, ChecklistItem, ChecklistKind, ChecklistStatus, HazardCategory
+from anquan.hazards.wording import is_question
 from anquan.orgs.models import Industry
 
 MAX_ITEMS = 300
@@ -153,7 +154,7 @@ def major_criteria_items():
 def clean_checklist(data: dict) -> dict:
     """Validated header and items of a template; Invalid with Chinese field messages otherwise.
 
-    ``data``: name, industry (code or id, optional), basis, items: [{number, text, basis, how_to_check,
+    ``data``: name, industry (code or id, optional), basis, items: [{number, text, finding, basis, how_to_check,
     category (id or code), suggested_level, major_criterion (item id of a published 判定标准)}].
     """
     if not isinstance(data, dict):
@@ -195,6 +196,7 @@ def clean_checklist(data: dict) -> dict:
             continue
         number, text = _text(raw.get("number"), 20), _text(raw.get("text"), 2000)
         item_basis, how = _text(raw.get("basis"), 300), _text(raw.get("how_to_check"), 2000)
+        finding = _text(raw.get("finding"), 200)
         if not number:
             errors[f"{prefix}.number"] = [f"第{n + 1}项：请填写序号"]
         elif len(number) > 20:
@@ -210,6 +212,10 @@ def clean_checklist(data: dict) -> dict:
             errors[f"{prefix}.basis"] = [f"第{n + 1}项：依据不能超过300字"]
         if len(how) > 2000:
             errors[f"{prefix}.how_to_check"] = [f"第{n + 1}项：检查方法不能超过2000字"]
+        if len(finding) > 200:
+            errors[f"{prefix}.finding"] = [f"第{n + 1}项：不符合时的隐患表述不能超过200字"]
+        elif is_question(finding):
+            errors[f"{prefix}.finding"] = [f"第{n + 1}项：不符合时的隐患表述应写成陈述句（如“动火作业未办理审批”），不要用“是否”“有无”"]
         category = None
         raw_cat = raw.get("category")
         if raw_cat not in (None, ""):
@@ -228,7 +234,7 @@ def clean_checklist(data: dict) -> dict:
         if criterion is not None:
             level = HazardLevel.MAJOR  # a 不符合 answer to a criterion item is a 重大事故隐患 by definition
             category = category or criterion.category
-        items.append({"number": number, "text": text, "basis": item_basis, "how_to_check": how,
+        items.append({"number": number, "text": text, "finding": finding, "basis": item_basis, "how_to_check": how,
                       "category": category, "suggested_level": level, "major_criterion": criterion,
                       "sort": (n + 1) * 10})
     if errors:
@@ -336,7 +342,7 @@ def checklist_new_version(*, actor, checklist: Checklist) -> Checklist:
         status=ChecklistStatus.DRAFT,
     )
     _write_items(draft, [
-        {"number": i.number, "text": i.text, "basis": i.basis, "how_to_check": i.how_to_check,
+        {"number": i.number, "text": i.text, "finding": i.finding, "basis": i.basis, "how_to_check": i.how_to_check,
          "category_id": i.category_id, "suggested_level": i.suggested_level, "major_criterion_id": i.major_criterion_id,
          "sort": i.sort}
         for i in checklist.items.order_by("sort", "id")

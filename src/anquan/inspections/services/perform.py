@@ -28,6 +28,8 @@ Decisions where the issue is silent:
   The hazard is recorded through ``hazards.services.hazard_record`` by the completing inspector, with
   the part's department as finder (联合检查: each department owns its part's hazards), the
   inspectors as finders, the item's category, and the item's 重大 criterion (then level 重大).
+  Its description is a finding, not the item's question (``hazards.wording.hazard_title``: the
+  inspector's own statement as written, or the item's finding where the question was copied).
   Its source follows the kind of visit (``SOURCE_OF_KIND``: the hazard loop has no "inspection"
   source; the link ``Hazard.inspection`` says which visit).
 * The deadline of a hazard is the answer's day plus ``rectify_days`` calendar days, or
@@ -404,6 +406,7 @@ def missing_for_completion(inspection: Inspection) -> dict[str, list[str]]:
 
 def _raise_hazards(actor, inspection: Inspection) -> list:
     from anquan.hazards.services.recording import hazard_record, people_for
+    from anquan.hazards.wording import hazard_title
 
     nonconform = list(
         Answer.objects.filter(part__inspection=inspection, result=AnswerResult.NONCONFORM)
@@ -420,7 +423,8 @@ def _raise_hazards(actor, inspection: Inspection) -> list:
         found_on = timezone.localtime(answer.answered_at).date()
         days = answer.rectify_days or DEFAULT_RECTIFY_DAYS
         data = {
-            "site": inspection.site_id, "source": source_for(inspection), "description": answer.hazard_description,
+            "site": inspection.site_id, "source": source_for(inspection),
+            "description": hazard_title(answer.item, answer.hazard_description),  # a finding, not the item's question
             "location": answer.hazard_location, "found_at": answer.answered_at,
             "deadline": calendar.add_days(found_on, days).isoformat(),
             "level": answer.hazard_level or answer.item.suggested_level,
