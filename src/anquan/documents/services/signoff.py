@@ -204,6 +204,7 @@ def signoff_start(*, actor, subject, title: str, issuer_unit=None, issuer_depart
 
 def _move(verb: str, *, actor, signoff: SignOff, version, opinion: str, required: bool = False) -> SignOff:
     opinion = _opinion(opinion, required=required)
+    given = signoff
     with transaction.atomic():
         signoff = SignOff.objects.select_for_update().filter(pk=signoff.pk).first()
         if signoff is None or not SignOff.objects.visible_to(actor).filter(pk=signoff.pk).exists():
@@ -231,6 +232,8 @@ def _move(verb: str, *, actor, signoff: SignOff, version, opinion: str, required
                after=snapshot(signoff, ["state", "reviewed_by", "signed_by"]), reason=opinion)
         if verb == "sign":
             signable_of(signoff).on_signed(signoff=signoff, subject=signoff.subject, signer=actor, assignment=assignment)
+    for field in ("state", "version", "reviewed_by_id", "reviewed_at", "signed_by_id", "signed_at", "submitted_at"):
+        setattr(given, field, getattr(signoff, field))  # the caller's instance is current too
     return signoff
 
 

@@ -116,13 +116,22 @@ def test_list_filters_by_kind_and_year(w):
 
 @pytest.mark.frozen(NOON)
 def test_circular_form_and_void(w):
-    c = client_for(w.zhifa_a)
-    bad = c.post(reverse("documents:circular"), {"title": "", "recipients": "各街道", "body": "  \n "})
+    c = client_for(w.street_a)
+    bad = c.post(reverse("documents:circular"), {"title": "", "recipients": "各社区", "body": "  \n "})
     assert bad.status_code == 422
     assert "请填写公文标题" in bad.content.decode() and "请填写公文正文" in bad.content.decode()
-    ok = c.post(reverse("documents:circular"), {"title": "关于检查情况的通报", "recipients": "各街道", "body": "第一段\n第二段"})
+    ok = c.post(reverse("documents:circular"), {"title": "关于检查情况的通报", "recipients": "各社区", "body": "第一段\n第二段"})
+    assert ok.status_code == 302 and not OfficialDocument.objects.exists()  # a draft: numbered when signed
+    from anquan.documents.models import SignOff
+    from anquan.documents.services import signoff as signoffs
+
+    signoff = SignOff.objects.get()
+    leader = make_user("leader", unit=w.tree.street_a)
+    signoffs.signoff_review(actor=leader, signoff=signoff, version=signoff.version)
+    signoffs.signoff_sign(actor=leader, signoff=signoff, version=signoff.version)
     doc = OfficialDocument.objects.get()
-    assert ok.status_code == 302 and doc.paragraphs == ["第一段", "第二段"] and doc.number == "示应急通报〔2026〕1号"
+    assert doc.paragraphs == ["第一段", "第二段"] and doc.number == "甲街通报〔2026〕1号" and doc.issued_by == leader
+    # the issuing organ's staff voids it (the leader signs, the office keeps the register)
     missing = c.post(reverse("documents:void", args=[doc.pk]), {"version": doc.version, "reason": ""}, follow=True)
     assert "请填写作废原因" in missing.content.decode()
     c.post(reverse("documents:void", args=[doc.pk]), {"version": doc.version, "reason": "标题有误"})
@@ -130,8 +139,9 @@ def test_circular_form_and_void(w):
     assert doc.void_reason == "标题有误"
     stale = c.post(reverse("documents:void", args=[doc.pk]), {"version": 1, "reason": "再次"}, follow=True)
     assert "已作废" in stale.content.decode()
-    # a user without any organ to issue in may not open the form
+    # a user without any organ to draft in may not open the form; nor an inspector (he issues on the spot only)
     assert client_for(make_user("grid_worker", unit=w.tree.grid_a)).get(reverse("documents:circular")).status_code == 403
+    assert client_for(w.zhifa_a).get(reverse("documents:circular")).status_code == 403
 
 
 @pytest.mark.slow
