@@ -66,3 +66,43 @@ def test_one_hundred_concurrent_numbers_are_distinct_and_consecutive():
     counter = DocumentCounter.objects.get()
     assert counter.last_seq == total
     assert AuditEvent.objects.filter(model_key="officialdocument", action="document_issue").count() == total
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_racing_itself_issues_one_number():
+    """Two requests with the same client key at the same moment (a double click that got through): the
+    second waits on the counter row, then meets the first one's key and returns its document."""
+    if connection.vendor != "postgresql":
+        pytest.skip("并发测试需要 PostgreSQL：设置 DATABASE_URL=postgres://…")
+    with time_machine.travel(NOON, tick=True):
+        tree = make_tree()
+        user = make_user("inspector", department=tree.yingji, username="zf_double")
+        barrier = threading.Barrier(2, timeout=60)
+        numbers: list[str] = []
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+
+        def click():
+            try:
+                barrier.wait()
+                doc = issue_document(user, kind="circular", title="双击通报", recipients="各街道", paragraphs=["一次。"],
+                                     client_key="one-render")
+                with lock:
+                    numbers.append(doc.number)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+
+    assert errors == []
+    assert numbers == ["示应急通报〔2026〕1号"] * 2
+    assert OfficialDocument.objects.count() == 1
+    assert DocumentCounter.objects.get().last_seq == 1
