@@ -15,6 +15,8 @@ Facts (numbers from anquan.rules: ``notify.deadline_soon_days``,
 - overdue → the rectifiers and the staff of its street, at once;
 - overdue by more than N calendar days → the district 安委办;
 - listed-supervision (挂牌督办) deadline within N days → the listing unit's 安委办;
+- its on-site review after a resume application (``listing.review_days``) due within N days or
+  past → the listing unit's 安委办 (the application itself was told at once by the service);
 - catching up: a rectification awaiting verification that nobody was told of (imported, or from
   before the event existed) → whoever may verify, exactly as ``hazard_submit`` tells them.
 
@@ -42,7 +44,7 @@ from anquan.rules.deadlines import OPEN_STATUSES, overdue_beyond, overdue_q
 
 from .models import Notification
 
-SWEPT = ("deadline_soon", "overdue", "overdue_escalated", "listing_deadline")
+SWEPT = ("deadline_soon", "overdue", "overdue_escalated", "listing_deadline", "listing_review_due")
 
 ENTERPRISE_ROLES = ("ent_manager", "ent_principal")
 BATCH = 1000
@@ -92,10 +94,13 @@ class Outbox:
         self.created: dict[str, int] = {}
         self.hazard_type = ContentType.objects.get_for_model(Hazard)
 
-    def add(self, user_ids, kind: str, key: str, title: str, hazard_id=None, url: str = "") -> None:
+    def add(self, user_ids, kind: str, key: str, title: str, hazard_id=None, url: str = "", target=None) -> None:
+        """Queue one row per user; the target is the hazard ``hazard_id`` unless another ``target`` is given."""
+        target_type = ContentType.objects.get_for_model(target) if target is not None else (self.hazard_type if hazard_id else None)
+        target_id = target.pk if target is not None else hazard_id
         for user_id in sorted(user_ids):
             self.rows.append(Notification(user_id=user_id, kind=kind, key=f"{key}:u{user_id}"[:200], title=title[:200],
-                                          target_type=self.hazard_type if hazard_id else None, target_id=hazard_id, url=url))
+                                          target_type=target_type, target_id=target_id, url=url))
         if len(self.rows) >= BATCH:
             self.flush()
 
@@ -149,6 +154,7 @@ def sweep(today: datetime.date | None = None) -> dict[str, int]:
     _deadline_soon(box, today, directory, rules)
     _overdue(box, today, directory, rules)
     _listing_deadline(box, today, directory, rules)
+    _listing_review_due(box, today, directory, rules)
     box.flush()
     counts = {kind: box.created.get(kind, 0) for kind in SWEPT}
     counts["verification_waiting"] = catch_up_verifications()
@@ -230,3 +236,23 @@ def _listing_deadline(box: Outbox, today, directory: Directory, rules: Rules) ->
         box.add(users, "listing_deadline", f"listing_deadline:l{listing.pk}:d{listing.deadline}",
                 f"督办期限将至：{listing.document_no}（{listing.deadline:%Y-%m-%d}）{listing.hazard.number}",
                 listing.hazard_id, _url(listing.hazard_id))
+
+
+def _listing_review_due(box: Outbox, today, directory: Directory, rules: Rules) -> None:
+    from anquan.rules.calendar import local_date
+    from anquan.rules.deadlines import listing_review_due
+
+    waiting = (ListedSupervision.objects.filter(status=ListingStatus.RESUME_APPLIED, delisted_at__isnull=True,
+                                                hazard__voided_at__isnull=True)
+               .select_related("hazard", "listing_unit"))
+    for listing in waiting.iterator(chunk_size=BATCH):
+        unit = listing.listing_unit
+        due = listing_review_due(local_date(listing.resume_applied_at), unit=unit)
+        left = (due - today).days
+        if left > rules.get("notify.deadline_soon_days", unit.pk):
+            continue
+        when = f"已超过审查时限{-left}天" if left < 0 else ("今天到期" if left == 0 else f"{left}天后到期")
+        users = set(directory.unit_role.get((unit.pk, "anweiban"), set()))
+        box.add(users, "listing_review_due", f"review_due_soon:l{listing.pk}:d{due}",
+                f"督办现场审查{when}：{listing.document_no} {listing.hazard.number}（{due:%Y-%m-%d}前）",
+                url=_url(listing.hazard_id), target=listing)

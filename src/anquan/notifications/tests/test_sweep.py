@@ -167,6 +167,23 @@ def test_listing_deadline_near_goes_to_the_listing_units_anweiban(world):
     assert recipients(K.LISTING_DEADLINE, hazard) == names(world, "anweiban")
 
 
+def test_a_listings_review_is_reminded_when_due_to_the_listing_units_anweiban(world):
+    hazard = record(world, datetime.date(2026, 7, 30))
+    with at(datetime.date(2026, 6, 1), 9):
+        listing = ListedSupervision.objects.create(
+            hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕4号",
+            deadline=datetime.date(2026, 7, 30), status=ListingStatus.RESUME_APPLIED, listed_at=hazard.found_at,
+            listed_by=world["anweiban"], resume_applied_at=datetime.datetime(2026, 6, 1, 23, 30, tzinfo=SH))
+    # Applied on 1 June (Shanghai; 15:30 UTC): review within 10 days → due 11 June; reminded from 3 days before.
+    with at(datetime.date(2026, 6, 7), 23, 30):
+        assert sweep()["listing_review_due"] == 0
+    with at(datetime.date(2026, 6, 8), 0, 30):
+        assert sweep()["listing_review_due"] == 1
+        assert sweep()["listing_review_due"] == 0
+    row = Notification.objects.get(kind="listing_review_due")
+    assert row.user == world["anweiban"] and row.target == listing and "2026-06-11前" in row.title
+
+
 def test_the_directory_agrees_with_the_permission_rules(world):
     public = make_site(world["tree"].grid_a, name="出租房", industry_code="crowded")
     for hazard in (record(world, datetime.date(2026, 6, 10)), record(world, datetime.date(2026, 6, 10), site=public)):
