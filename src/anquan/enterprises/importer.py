@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from anquan.core.errors import DomainError
+from anquan.core.workbooks import FileRefused, check_archive, table_rows
 from anquan.orgs.models import Industry, OrgUnit, UnitKind
 
 from . import credit_code as cc
@@ -33,8 +33,6 @@ from .models import Enterprise, EnterpriseStatus, RiskColour, Scale, StandardGra
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-#: Uncompressed size limit of the archive's members (a defence against zip bombs).
-MAX_UNCOMPRESSED = 300 * 1024 * 1024
 #: Rows validated between two progress reports.
 CHUNK = 500
 #: Rows of the template's example start with this and are skipped.
@@ -71,19 +69,12 @@ DEFAULTS = {"scale": Scale.SMALL.value, "status": EnterpriseStatus.NORMAL.value,
 OUT_OF_SCOPE = "该信用代码的企业不在您的管辖范围内"
 
 
-class FileRefused(Exception):
-    """The file as a whole cannot be imported; ``message`` says why, in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 # ---------------------------------------------------------------- the file
 
 
-def check_file(fileobj, size: int | None = None) -> None:
-    """Refuse anything that is not a real, reasonably sized .xlsx workbook (judged by content)."""
+def check_file(fileobj, size: int | None = None, max_rows: int = MAX_ROWS) -> None:
+    """Refuse anything that is not a real, reasonably sized .xlsx workbook (judged by content), or one that
+    would unpack into far more than ``max_rows`` rows of work (``core.workbooks.check_archive``)."""
     import openpyxl
 
     if size is None:
@@ -99,12 +90,7 @@ def check_file(fileobj, size: int | None = None) -> None:
     if head != b"PK\x03\x04":
         raise FileRefused("文件不是Excel工作簿（.xlsx）。请在Excel或WPS中“另存为”.xlsx格式后再上传（不支持.xls、.csv、.et等格式）")
     try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise FileRefused("文件不是Excel工作簿（.xlsx），请使用平台提供的导入模板")
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise FileRefused("文件解压后过大，请拆分后分批导入")
+        check_archive(fileobj, max_rows)
         fileobj.seek(0)
         wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
         if not wb.worksheets:
@@ -134,40 +120,14 @@ def read_rows(source) -> list[tuple[int, dict]]:
     Only columns present in the file appear in the dicts; blank and example rows are skipped.
     Raises FileRefused for a file without the required columns or with too many rows.
     """
-    import openpyxl
-
-    wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    try:
-        ws = wb["企业档案"] if "企业档案" in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        columns: dict[int, str] = {}
-        header_row = 0
-        for number, values in enumerate(rows, start=1):
-            found = {i: _header_key(v) for i, v in enumerate(values)}
-            found = {i: k for i, k in found.items() if k}
-            if len(found) >= 2:
-                columns, header_row = {i: COLUMNS[k] for i, k in found.items()}, number
-                break
-            if number >= 10:
-                break
-        if not columns:
-            raise FileRefused("没有找到表头。第一行应为列名（企业名称、统一社会信用代码……），请使用平台提供的导入模板")
-        missing = [h for h in REQUIRED if COLUMNS[h] not in columns.values()]
-        if missing:
-            raise FileRefused(f"缺少必需的列：{'、'.join(missing)}。请使用平台提供的导入模板")
-        result = []
-        for number, values in enumerate(rows, start=header_row + 1):
-            data = {f: values[i] if i < len(values) else None for i, f in columns.items()}
-            if all(_text(v) == "" for v in data.values()):
-                continue
-            if _text(data.get("name")).startswith(EXAMPLE_PREFIX):
-                continue
-            result.append((number, data))
-            if len(result) > MAX_ROWS:
-                raise FileRefused(f"文件超过{MAX_ROWS:,}行数据，请拆分后分批导入")
-        return result
-    finally:
-        wb.close()
+    columns, rows = table_rows(
+        source, sheet="企业档案", header_key=_header_key, columns=COLUMNS, max_rows=MAX_ROWS,
+        no_header="没有找到表头。第一行应为列名（企业名称、统一社会信用代码……），请使用平台提供的导入模板",
+        skip=lambda data: _text(data.get("name")).startswith(EXAMPLE_PREFIX))
+    missing = [h for h in REQUIRED if COLUMNS[h] not in columns.values()]
+    if missing:
+        raise FileRefused(f"缺少必需的列：{'、'.join(missing)}。请使用平台提供的导入模板")
+    return rows
 
 
 # ---------------------------------------------------------------- cell values

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from anquan.core.errors import DomainError
-from anquan.enterprises.importer import FileRefused, check_file
+from anquan.core.workbooks import FileRefused, table_rows
+from anquan.enterprises.importer import check_file as check_workbook
 from anquan.enterprises.models import Site
 
 from . import services
@@ -100,42 +101,23 @@ def _header_key(value) -> str | None:
     return ALIASES.get(re.sub(r"[（(].*?[)）]", "", cleaned))
 
 
+def check_file(fileobj, size: int | None = None) -> None:
+    """The enterprise importer's checks of the file, bounded by this import's ``MAX_ROWS``."""
+    check_workbook(fileobj, size, max_rows=MAX_ROWS)
+
+
 def read_rows(source) -> list[tuple[int, dict]]:
     """``[(Excel row number, {key: cell value})]`` of the sheet 隐患清单 (or the first one)."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    try:
-        ws = wb["隐患清单"] if "隐患清单" in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        columns, header_row = {}, 0
-        for number, values in enumerate(rows, start=1):
-            found = {i: k for i, k in ((i, _header_key(v)) for i, v in enumerate(values)) if k}
-            if len(found) >= 2:
-                columns, header_row = {i: COLUMNS[k] for i, k in found.items()}, number
-                break
-            if number >= 10:
-                break
-        if not columns:
-            raise FileRefused("没有找到表头。第一行应为列名（场所编号、隐患描述……），请使用平台提供的导入模板")
-        missing = [h for h in REQUIRED if COLUMNS[h] not in columns.values()]
-        if "site_id" not in columns.values() and "site_name" not in columns.values():
-            missing.insert(0, "场所编号或场所名称")
-        if missing:
-            raise FileRefused(f"缺少必需的列：{'、'.join(missing)}。请使用平台提供的导入模板")
-        result = []
-        for number, values in enumerate(rows, start=header_row + 1):
-            data = {key: values[i] if i < len(values) else None for i, key in columns.items()}
-            if all(text(v) == "" for v in data.values()):
-                continue
-            if any(text(v).startswith(EXAMPLE_PREFIX) for v in data.values()):
-                continue
-            result.append((number, data))
-            if len(result) > MAX_ROWS:
-                raise FileRefused(f"文件超过{MAX_ROWS:,}行隐患，请拆分后分批导入")
-        return result
-    finally:
-        wb.close()
+    columns, rows = table_rows(
+        source, sheet="隐患清单", header_key=_header_key, columns=COLUMNS, max_rows=MAX_ROWS,
+        no_header="没有找到表头。第一行应为列名（场所编号、隐患描述……），请使用平台提供的导入模板",
+        skip=lambda data: any(text(v).startswith(EXAMPLE_PREFIX) for v in data.values()))
+    missing = [h for h in REQUIRED if COLUMNS[h] not in columns.values()]
+    if "site_id" not in columns.values() and "site_name" not in columns.values():
+        missing.insert(0, "场所编号或场所名称")
+    if missing:
+        raise FileRefused(f"缺少必需的列：{'、'.join(missing)}。请使用平台提供的导入模板")
+    return rows
 
 
 class Lookup:
