@@ -219,8 +219,8 @@ def _overdue_rank(today: datetime.date) -> Case:
 
 
 def hazard_list(user, params=None, action: str = "view", today: datetime.date | None = None) -> QuerySet[Hazard]:
-    """The hazards ``user`` may see (or do ``action`` on), filtered by ``params``; overdue first,
-    then by the deadline in force, with the list columns' related rows selected."""
+    """The hazards ``user`` may see (or do ``action`` on), filtered by ``params``, by urgency
+    (``LIST_ORDER``: overdue, other open, closed; each by deadline), with the list columns' related rows selected."""
     today = today or shanghai_today()
     qs = filter_hazards(Hazard.objects.visible_to(user, action), params, today, user=user)
     return qs.annotate(overdue_rank=_overdue_rank(today)).select_related(*LIST_RELATED).order_by(*LIST_ORDER)

@@ -82,8 +82,10 @@ def test_the_loop_on_a_phone(live_page, demo):
     sign_in(page, "jiedao_a")
     page.goto(f"/hazards/{hazard.pk}/")
     assert "第1轮整改" in page.locator("#rounds").inner_text()
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="验收通过并销号").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.get_by_text("验收通过，隐患已销号").wait_for()
     assert "已销号" in page.locator("main").inner_text()
 

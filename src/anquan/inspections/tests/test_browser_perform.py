@@ -174,8 +174,10 @@ def test_unannounced_task_performed_offline_on_a_phone(live_page, task):
     # 5. completion: the record, and two hazards
     page.fill("#c-summary", "检查了仓库、配电室和特种作业人员证件")
     page.fill("#c-handling", "责令限期整改")
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="完成检查").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.wait_for_url(re.compile(rf"/inspections/{task.pk}/$"))
     page.locator("#refused").wait_for()
     task.refresh_from_db()

@@ -36,8 +36,10 @@ def test_checklist_plan_draw_verify_issue(login_as, live_page):
     page.fill("#i1-number", "2")
     page.get_by_role("button", name="保存草稿").click()
     page.wait_for_url(re.compile(r"/checklists/\d+/$"))
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="发布").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.wait_for_url(re.compile(r"/checklists/\d+/$"))
     assert "已发布" in page.locator("h1").inner_text()
     checklist = Checklist.objects.get(name="区安委办：小微企业通用检查表")
@@ -77,8 +79,10 @@ def test_checklist_plan_draw_verify_issue(login_as, live_page):
 
     # 4. Issue: one task with the drawn inspectors; progress 0 of 1.
     page.goto(f"/inspection-plans/{plan.pk}/")
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="下达").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.wait_for_url(re.compile(r"/inspection-plans/\d+/$"))
     assert "已完成 0 / 1" in page.locator("main").inner_text()
     task = Inspection.objects.get(plan=plan)

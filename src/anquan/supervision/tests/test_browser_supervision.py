@@ -77,8 +77,10 @@ def test_supervision_loop_on_a_phone(live_page, demo):
     page.get_by_role("button", name="记录问题并提出整改要求").click()
     page.wait_for_url("**/supervision/checks/*/")
     assert "整改期限至" in page.locator("main").inner_text()
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="完成督查").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.wait_for_url("**/supervision/checks/*/")
     check = SupervisionCheck.objects.get(group__name="浏览器督查组")
     assert check.status == "completed" and check.answers["thorough"]["answer"] == "no"
@@ -100,8 +102,10 @@ def test_supervision_loop_on_a_phone(live_page, demo):
     # 4. the group confirms
     sign_in(page, "ducha")
     page.goto(f"/supervision/findings/{finding.pk}/")
-    page.once("dialog", lambda d: d.accept())  # the irreversible step asks first
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the irreversible step asks first
     page.get_by_role("button", name="确认整改到位").click()
+    assert asked and "确定" in asked[0], "no confirmation was asked"
     page.wait_for_url(f"**/supervision/findings/{finding.pk}/")
     finding.refresh_from_db()
     assert finding.status == FindingStatus.CONFIRMED
