@@ -45,6 +45,15 @@ class Command(BaseCommand):
                        hazards_per_enterprise=per_enterprise, inspections=opts["inspections"])
         except (ValueError, ImproperlyConfigured, DemoAlreadyLoaded) as exc:
             raise CommandError(str(exc)) from exc
+        if opts["cities"] == 1:
+            # The embedded demo has no beat: sweep once so overdue and due-soon hazards are in the inboxes.
+            from anquan.notifications import kinds
+            from anquan.notifications.sweep import sweep
+
+            counts = sweep()
+            self.stdout.write("消息提醒：" + "，".join(f"{kinds.label(k)}{n}条" for k, n in counts.items() if n))
+        else:
+            self.stdout.write("消息提醒：全省规模数据请另行运行 manage.py notify_sweep")
         if not settings.DEMO_MODE:
             self.stderr.write(self.style.WARNING("演示账号密码未设置：需以 ANQUAN_DEMO=1 运行 load_demo 才能用 anquan-demo 登录"))
         self.stdout.write(self.style.SUCCESS(f"示范数据加载完成，用时{time.perf_counter() - started:.1f}秒"))
