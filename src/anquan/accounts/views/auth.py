@@ -62,7 +62,7 @@ def password_change(request):
             return redirect(_safe_next(request))
     return render(request, "accounts/password_change.html", {
         "form": bootstrapify(form), "next": _safe_next(request), "forced": request.user.must_change_password,
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 def _safe_next(request) -> str:

@@ -132,7 +132,7 @@ def user_new(request):
             })
     return render(request, "accounts/console/user_new.html", {
         "nav_active": "console", "form": bootstrapify(form), "person": person,
-    })
+    }, status=422 if request.method == "POST" else 200)
 
 
 def _assignment_rows(account):
