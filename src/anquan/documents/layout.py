@@ -8,7 +8,10 @@ tables; the 落款 (issuing organ) and 成文日期 (``2026年11月22日``) righ
 indent; page numbers ``— 1 —`` (4号 宋体) at the foot.
 
 Fonts are the standard's (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312) set as East Asian fonts;
-where they are missing (Debian, LibreOffice) the office suite substitutes (Noto CJK).
+where they are missing (the server's LibreOffice) ``fonts/fonts.conf`` maps them to free faces of the
+same kind (``pdf.py``). Pagination: a heading keeps with what follows it, a line that introduces a
+signature image keeps with the image, a table row never splits and a table's header row repeats on
+each page, the 落款 keeps with its date — so no heading is left alone at the foot of a page.
 """
 from __future__ import annotations
 
@@ -81,6 +84,13 @@ def _red_rule(paragraph) -> None:
     bottom.set(qn("w:color"), "E60012")
     borders.append(bottom)
     ppr.append(borders)
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set a table-row property (``w:cantSplit``, ``w:tblHeader``) in the row's ``w:trPr``."""
+    props = row._tr.get_or_add_trPr()
+    if props.find(qn(tag)) is None:
+        props.append(OxmlElement(tag))
 
 
 def _page_field(paragraph) -> None:
@@ -159,10 +169,12 @@ class OfficialLayout:
         _spacing(para)
         _fonts(para.add_run(text.rstrip("：:") + "："), FANGSONG, SIZE_BODY)
 
-    def paragraph(self, text: str, *, lead: str = "") -> None:
-        """A 正文 paragraph; ``lead`` is set in 黑体 before it (e.g. "检查时间：")."""
+    def paragraph(self, text: str, *, lead: str = "", keep_with_next: bool = False) -> None:
+        """A 正文 paragraph; ``lead`` is set in 黑体 before it (e.g. "检查时间："); ``keep_with_next``
+        keeps it on the page of what follows (a line that introduces a signature image)."""
         para = self.doc.add_paragraph()
         _spacing(para, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        para.paragraph_format.keep_with_next = keep_with_next or None
         if lead:
             _fonts(para.add_run(lead), HEITI, SIZE_BODY)
         _fonts(para.add_run(text), FANGSONG, SIZE_BODY)
@@ -171,6 +183,7 @@ class OfficialLayout:
         """一级标题 (黑体) or 二级标题 (楷体), indented two characters like the 正文."""
         para = self.doc.add_paragraph()
         _spacing(para, indent_chars=2)
+        para.paragraph_format.keep_with_next = True  # never orphaned at the foot of a page
         _fonts(para.add_run(text), HEITI if level == 1 else KAITI, SIZE_BODY)
 
     def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None) -> None:
@@ -192,6 +205,8 @@ class OfficialLayout:
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Mm(width * scale)
+            _row_flag(row, "w:cantSplit")  # a row stays on one page
+        _row_flag(table.rows[0], "w:tblHeader")  # the header row repeats on every page
         self.doc.add_paragraph()
 
     def _cell(self, cell, text: str, *, bold=False) -> None:
@@ -203,6 +218,7 @@ class OfficialLayout:
         para = self.doc.add_paragraph()
         _spacing(para, exact=None or Pt(28), indent_chars=2)
         para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        para.paragraph_format.keep_together = True
         if caption:
             _fonts(para.add_run(caption), FANGSONG, SIZE_BODY)
         para.add_run().add_picture(io.BytesIO(data), width=Mm(width_mm))
@@ -213,6 +229,7 @@ class OfficialLayout:
         self.doc.add_paragraph()
         name = self.doc.add_paragraph()
         _spacing(name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        name.paragraph_format.keep_with_next = True  # the 落款 stays with its 成文日期
         name.paragraph_format.right_indent = Pt(16 * 2)
         _fonts(name.add_run(organ or self.organ), FANGSONG, SIZE_BODY)
         date = self.doc.add_paragraph()

@@ -4,6 +4,10 @@ Each conversion runs with a fresh LibreOffice profile in its own temporary direc
 (``-env:UserInstallation=file:///tmp/…``), so concurrent conversions never share or lock a
 profile, and is stopped (its whole process group) after a timeout; the directory is removed
 afterwards in every case.
+
+Fonts: LibreOffice runs with ``FONTCONFIG_FILE`` set to ``fonts/fonts.conf`` beside this module, which
+maps the GB/T 9704 faces the .docx names (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体) to free
+faces of the same kind from Debian packages (see that file and docs/decisions.md).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 120
+FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
 
 
 class ConversionFailed(Exception):
@@ -40,7 +45,7 @@ def docx_to_pdf(data: bytes, *, timeout: int = TIMEOUT_SECONDS) -> bytes:
         profile = work / "profile"
         command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
                    "--nologo", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work), str(source)]
-        env = {**os.environ, "HOME": str(work), "SAL_USE_VCLPLUGIN": "svp"}
+        env = {**os.environ, "HOME": str(work), "SAL_USE_VCLPLUGIN": "svp", "FONTCONFIG_FILE": str(FONTS_CONF)}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=work,
                                    start_new_session=True)
         try:

@@ -84,7 +84,7 @@ def issue_inspection_record(actor, inspection: Inspection, *, client_key: str = 
                 continue
             image = _signature_image(sig)
             if image:
-                layout.paragraph(f"{sig.name}（{time_text(sig.signed_at)}）", lead=f"{label}：")
+                layout.paragraph(f"{sig.name}（{time_text(sig.signed_at)}）", lead=f"{label}：", keep_with_next=True)
                 try:
                     layout.image(image, width_mm=40)
                 except (UnrecognizedImageError, ValueError, OSError):  # unreadable image: the name stays

@@ -65,7 +65,7 @@ EXPECTED = {
                             "配电箱线路私拉乱接", "2026年12月7日", "2026年11月22日"],
     "recheck_opinion": ["示应急复查〔2026〕1号", "整改复查意见书", "已整改完毕，同意销号", "已更换灭火器4具"],
     "listing_notice": ["示范区安全生产委员会办公室", "示安委办督办〔2026〕1号", "重大事故隐患挂牌督办通知书",
-                       "示安委督〔2026〕3号", "2027年1月31日"],
+                       "区县级挂牌督办", "2027年1月31日"],
     "circular": ["示安委办通报〔2026〕1号", "关于重大事故隐患挂牌督办情况的通报", "各街道办事处、区有关部门：",
                  "已挂牌督办", "2026年11月22日"],
 }
@@ -93,3 +93,57 @@ def test_a_conversion_that_takes_too_long_is_stopped_and_cleaned_up(tmp_path, mo
     with pytest.raises(pdf.ConversionFailed, match="PDF转换超时"):
         pdf.docx_to_pdf(b"PK", timeout=0.01)
     assert list(tmp_path.iterdir()) == []  # the fresh profile and the files are gone
+
+
+def pdf_fonts(data: bytes, tmp_path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, timeout=60, text=True).stdout
+
+
+def _installed(family: str) -> bool:
+    out = subprocess.run(["fc-list", family, "family"], capture_output=True, text=True, timeout=30).stdout
+    return bool(out.strip())
+
+
+@pytest.mark.skipif(not (_installed("AR PL SungtiL GB") and _installed("Noto Serif CJK SC")),
+                    reason="文鼎PL简报宋/思源宋体 未安装（.ci/run 安装 fonts-arphic-gbsn00lp、fonts-noto-cjk）")
+@pytest.mark.frozen("2026-11-22 12:00 +0800")
+def test_pdf_uses_the_song_faces_not_a_japanese_sans(tmp_path):
+    """The .docx asks for 仿宋_GB2312 and 方正小标宋简体: the PDF carries AR PL SungtiL GB (正文) and
+    Noto Serif CJK Bold (版头, 标题) through fonts/fonts.conf, not the Noto Sans CJK JP fallback."""
+    from anquan.documents.layout import OfficialLayout
+
+    layout = OfficialLayout(organ="示范区应急管理局", number="示应急通报〔2026〕1号", title="关于字体的通报",
+                            dated=datetime.date(2026, 11, 22))
+    layout.recipients("各街道办事处")
+    layout.paragraph("正文以仿宋排印，数字2026与汉字同一字体。")
+    layout.closing()
+    fonts = pdf_fonts(pdf.docx_to_pdf(layout.to_bytes()), tmp_path)
+    assert "BousungEG-Light-GB" in fonts, fonts  # AR PL SungtiL GB's PostScript name
+    assert "NotoSerifCJK" in fonts and "Bold" in fonts, fonts
+    assert "NotoSansCJK" not in fonts, fonts  # no 黑体 run in this document: nothing fell back to the sans
+
+
+@pytest.mark.frozen("2026-11-22 12:00 +0800")
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(tmp_path):
+    """Forty sections of one to three lines under a heading: page breaks fall at every position, and
+    the last line of a page is never a heading (keep-with-next), as with 三、签字 in a long record."""
+    from anquan.documents.layout import OfficialLayout
+
+    layout = OfficialLayout(organ="示范区应急管理局", number="示应急检记〔2026〕1号", title="现场检查记录",
+                            dated=datetime.date(2026, 11, 22))
+    for k in range(1, 41):
+        layout.heading(f"标题第{k}节")
+        for n in range(k % 3 + 1):
+            layout.paragraph(f"第{k}节第{n + 1}段。")
+    data = pdf.docx_to_pdf(layout.to_bytes())
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(data)
+    pages = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True,
+                           timeout=60).stdout.decode("utf-8").split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 4
+    for number, page in enumerate(pages[:-1], 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())]
+        assert not lines[-1].startswith("标题第"), f"page {number} ends with the heading {lines[-1]!r}"
