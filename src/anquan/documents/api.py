@@ -11,7 +11,7 @@ Do not add ``from __future__ import annotations`` here: it breaks ninja's Query 
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
@@ -33,9 +33,10 @@ from .generators import (
     issue_recheck_opinion,
     issue_rectification_order,
 )
-from .models import DocumentKind, OfficialDocument
+from .models import DocumentDraft, DocumentKind, OfficialDocument, SignOff
 from .selectors import document_list
-from .services import document_void
+from .services import document_void, drafts
+from .services import signoff as signoffs
 
 router = Router(tags=["公文"], auth=AUTH)
 
@@ -135,7 +136,7 @@ class ListingIn(Schema):
     listing: Id
 
 
-class CircularIn(Schema):
+class CircularDocumentIn(Schema):
     kind: Literal["circular", "interview"] = "circular"
     title: str = Field(..., max_length=200)
     recipients: str = Field("", max_length=300)
@@ -145,7 +146,7 @@ class CircularIn(Schema):
     listing: Id | None = None
 
 
-class VoidIn(Schema):
+class DocumentVoidIn(Schema):
     version: Version
     reason: str = Field(..., max_length=500)
 
@@ -206,7 +207,7 @@ def post_listing_notice(request, payload: ListingIn):
 
 
 @router.post("/documents/circular", response={201: DocumentOut}, summary="签发通报或警示约谈通知书（可关联检查、隐患或挂牌督办）")
-def post_circular(request, payload: CircularIn):
+def post_circular(request, payload: CircularDocumentIn):
     named = [(f, m, label) for f, m, label in (("inspection", Inspection, "检查"), ("hazard", Hazard, "隐患"),
                                                ("listing", ListedSupervision, "挂牌督办")) if getattr(payload, f) is not None]
     if len(named) > 1:
@@ -215,6 +216,131 @@ def post_circular(request, payload: CircularIn):
     document = issue_circular(request.auth, kind=payload.kind, title=payload.title, recipients=payload.recipients,
                               paragraphs=payload.paragraphs, about=about)
     return Status(201, document)
+
+
+# --- 拟稿 → 核稿 → 签发 (services.drafts, services.signoff) ---------------------------------------------
+
+class StepOut(Schema):
+    kind: str
+    kind_label: str
+    actor: str
+    role: str
+    at: datetime.datetime
+    opinion: str
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.display_name
+
+
+class SignOffOut(Schema):
+    id: int
+    title: str
+    state: str
+    state_label: str
+    issuer_name: str
+    drafted_by: str
+    submitted_at: datetime.datetime
+    version: int
+    steps: list[StepOut]
+    draft: dict | None = Field(None, description="公文稿：kind、title、recipients、paragraphs、table")
+    document: int | None = Field(None, description="签发后的公文id")
+    allowed: list[str] = Field(description="当前用户可办理的动作：review、sign、return、resubmit、withdraw")
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_drafted_by(obj):
+        return obj.drafted_by.display_name
+
+    @staticmethod
+    def resolve_steps(obj):
+        return list(obj.steps.select_related("actor__person"))
+
+    @staticmethod
+    def resolve_draft(obj):
+        subject = obj.subject
+        if not isinstance(subject, DocumentDraft):
+            return None
+        return {"kind": subject.kind, "title": subject.title, "recipients": subject.recipients,
+                "paragraphs": subject.paragraphs, "table": subject.table}
+
+    @staticmethod
+    def resolve_document(obj):
+        subject = obj.subject
+        return subject.document_id if isinstance(subject, DocumentDraft) else None
+
+    @staticmethod
+    def resolve_allowed(obj, context):
+        return signoffs.allowed_verbs(context["request"].auth, obj)
+
+
+class TableIn(Schema):
+    header: list[Annotated[str, Field(max_length=100)]] = Field(..., min_length=1, max_length=20)
+    rows: list[list[Annotated[str, Field(max_length=1000)]]] = Field(..., max_length=200)
+
+
+class DraftIn(Schema):
+    kind: Literal["circular", "interview"] = "circular"
+    title: str = Field(..., max_length=200)
+    recipients: str = Field("", max_length=300)
+    paragraphs: list[Annotated[str, Field(max_length=50000)]] = Field(..., max_length=200)
+    table: TableIn | None = None
+
+
+class SignOffActIn(Schema):
+    version: Version
+    opinion: str = Field("", max_length=1000)
+
+
+class SignOffFilter(Schema):
+    waiting: bool = Field(False, description="只列待我办理的（待我核稿、待我签发、退回我修改）")
+    state: Literal["reviewing", "signing", "returned", "signed", "withdrawn"] | None = None
+
+
+def _signoff(user, pk) -> SignOff:
+    return get_visible(SignOff.objects.select_related("drafted_by__person", "subject_type"), user, pk)
+
+
+@router.post("/documents/drafts", response={201: SignOffOut},
+             summary="拟稿：通报或警示约谈通知书，提交核稿（经核稿、发文机关领导签发后编号成文）")
+def post_draft(request, payload: DraftIn):
+    draft = drafts.draft_create(actor=request.auth, kind=payload.kind, title=payload.title, recipients=payload.recipients,
+                                paragraphs=payload.paragraphs, table=payload.table.dict() if payload.table else None,
+                                client_key=_key(request))
+    return Status(201, _signoff(request.auth, drafts.signoffs_id(draft)))
+
+
+@router.get("/documents/signoffs", response=list[SignOffOut], summary="公文签发：待我办理或范围内全部稿件（分页）")
+@paginate(Pages)
+def list_signoffs(request, filters: Query[SignOffFilter]):
+    if filters.waiting:
+        qs = signoffs.waiting_for(request.auth)
+    else:
+        qs = SignOff.objects.visible_to(request.auth).order_by("-submitted_at", "-id")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    return qs.select_related("drafted_by__person", "subject_type")
+
+
+@router.get("/documents/signoffs/{signoff_id}", response=SignOffOut, summary="稿件及其办理过程")
+def get_signoff(request, signoff_id: Id):
+    return _signoff(request.auth, signoff_id)
+
+
+@router.post("/documents/signoffs/{signoff_id}/{verb}", response=SignOffOut,
+             summary="办理稿件：review 核稿通过、sign 签发、return 退回（须填意见）、resubmit 重新提交、withdraw 撤回")
+def act_signoff(request, signoff_id: Id, verb: Literal["review", "sign", "return", "resubmit", "withdraw"],
+                payload: SignOffActIn):
+    signoff = _signoff(request.auth, signoff_id)
+    signoffs.VERB_SERVICES[verb](actor=request.auth, signoff=signoff, version=payload.version, opinion=payload.opinion)
+    return _signoff(request.auth, signoff_id)
 
 
 # Routes with a {document_id} come last: /documents/inspection-record … must resolve to the POSTs above.
@@ -256,7 +382,7 @@ def document_pdf(request, document_id: Id):
 
 
 @router.post("/documents/{document_id}/void", response=DocumentOut, summary="作废公文（发文机关，须填写原因；文号不再使用）")
-def void_document(request, document_id: Id, payload: VoidIn):
+def void_document(request, document_id: Id, payload: DocumentVoidIn):
     document = _detail(request.auth, document_id)
     document_void(actor=request.auth, document=document, version=payload.version, reason=payload.reason)
     return _detail(request.auth, document_id)

@@ -236,3 +236,37 @@ def test_pages_draft_review_sign_and_send_back(street):
     assert _client(street.other_leader).get(reverse("documents:signoff", args=[signoff.pk])).status_code == 404
     assert leader.post(reverse("documents:signoff_act", args=[signoff.pk, "approve"])).status_code == 404
     assert _client(street.grid).get(reverse("documents:circular")).status_code == 403
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+def _post(client, path, body, **headers):
+    import json
+
+    return client.post(f"/api/v1{path}", data=json.dumps(body), content_type="application/json", **headers)
+
+
+@pytest.mark.frozen(NOON)
+def test_api_draft_review_sign(street):
+    drafter, leader = _client(street.drafter), _client(street.leader)
+    body = {"kind": "interview", "title": "关于约谈甲一社区的通知", "recipients": "甲一社区居民委员会",
+            "paragraphs": ["请于12月5日到街道接受约谈。"], "table": {"header": ["事项", "时间"], "rows": [["约谈", "12月5日"]]}}
+    one = _post(drafter, "/documents/drafts", body, HTTP_IDEMPOTENCY_KEY="d-1")
+    two = _post(drafter, "/documents/drafts", body, HTTP_IDEMPOTENCY_KEY="d-1")
+    assert one.status_code == two.status_code == 201 and one.json()["id"] == two.json()["id"]
+    data = one.json()
+    assert data["state"] == "reviewing" and data["allowed"] == ["withdraw"] and data["draft"]["kind"] == "interview"
+    sid = data["id"]
+    waiting = leader.get("/api/v1/documents/signoffs?waiting=true").json()
+    assert [item["id"] for item in waiting["items"]] == [sid] and waiting["items"][0]["allowed"] == ["review", "return"]
+    assert _post(drafter, f"/documents/signoffs/{sid}/review", {"version": 1}).status_code == 403
+    assert _post(leader, f"/documents/signoffs/{sid}/sign", {"version": 1}).status_code == 409  # not reviewed yet
+    assert _post(leader, f"/documents/signoffs/{sid}/return", {"version": 1, "opinion": ""}).status_code == 422
+    assert _post(leader, f"/documents/signoffs/{sid}/review", {"version": 1}).status_code == 200
+    assert _post(leader, f"/documents/signoffs/{sid}/sign", {"version": 1}).status_code == 409  # stale version
+    signed = _post(leader, f"/documents/signoffs/{sid}/sign", {"version": 2, "opinion": "同意"})
+    assert signed.status_code == 200 and signed.json()["state"] == "signed"
+    document = OfficialDocument.objects.get(pk=signed.json()["document"])
+    assert document.number == "甲街约谈〔2026〕1号" and document.kind == "interview"
+    assert _client(street.other_leader).get(f"/api/v1/documents/signoffs/{sid}").status_code == 404
+    assert _post(leader, f"/documents/signoffs/{sid}/approve", {"version": 3}).status_code in (404, 422)
