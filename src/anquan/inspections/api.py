@@ -62,13 +62,13 @@ class InspectionOut(Schema):
         return obj["status_label"] if isinstance(obj, dict) else obj.get_status_display()
 
 
-class PersonOut(Schema):
+class TaskInspectorOut(Schema):
     id: int
     name: str
     has_enforcement_cert: bool
 
 
-class ItemOut(Schema):
+class TaskItemOut(Schema):
     id: int
     number: str
     text: str
@@ -85,10 +85,10 @@ class PartOut(Schema):
     checklist_name: str
     department_id: int | None
     department_name: str | None
-    items: list[ItemOut]
+    items: list[TaskItemOut]
 
 
-class PhotoOut(Schema):
+class AnswerPhotoOut(Schema):
     id: int
     client_id: str
     url: str
@@ -108,7 +108,7 @@ class AnswerOut(Schema):
     hazard_id: int | None
     answered_by: str
     answered_at: datetime
-    photos: list[PhotoOut]
+    photos: list[AnswerPhotoOut]
 
 
 class SignatureOut(Schema):
@@ -130,7 +130,7 @@ class InspectionDetailOut(InspectionOut):
     representative_post: str
     representative_refused: bool
     refusal_note: str
-    inspectors: list[PersonOut]
+    inspectors: list[TaskInspectorOut]
     parts: list[PartOut]
     answers: list[AnswerOut]
     signatures: list[SignatureOut]
@@ -300,7 +300,7 @@ def put_answer(request, inspection_id: Id, payload: AnswerIn):
     return Status(201 if changed else 200, _answer_out(task.pk, answer))
 
 
-@router.post("/inspections/{inspection_id}/answers/{answer_id}/photos", response={200: PhotoOut, 201: PhotoOut},
+@router.post("/inspections/{inspection_id}/answers/{answer_id}/photos", response={200: AnswerPhotoOut, 201: AnswerPhotoOut},
              summary="为检查项结果上传照片（Base64；同一client_id重放不重复）")
 def add_photo(request, inspection_id: Id, answer_id: Id, payload: PhotoIn):
     task = _task(request, inspection_id)

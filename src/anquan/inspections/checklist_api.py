@@ -42,7 +42,7 @@ class ChecklistIn(Schema):
     items: Annotated[list[ItemIn], Field(max_length=cl.MAX_ITEMS + 1)] = []
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     number: str
     text: str
@@ -72,7 +72,7 @@ class ChecklistOut(Schema):
 
 
 class ChecklistDetailOut(ChecklistOut):
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
     may_manage: bool = False
 
     @staticmethod
@@ -86,7 +86,7 @@ class ChecklistFilter(Schema):
     industry: Annotated[str, Field(max_length=40)] | None = None
 
 
-class ReasonIn(Schema):
+class ChecklistRetireIn(Schema):
     reason: Short = ""
 
 
@@ -141,6 +141,6 @@ def new_version(request, checklist_id: Id):
 
 
 @router.post("/checklists/{checklist_id}/retire", response=ChecklistDetailOut, summary="废止检查表")
-def retire_checklist(request, checklist_id: Id, payload: ReasonIn):
+def retire_checklist(request, checklist_id: Id, payload: ChecklistRetireIn):
     obj = cl.get_checklist(request.auth, checklist_id)
     return _detail(request, cl.checklist_retire(actor=request.auth, checklist=obj, reason=payload.reason))

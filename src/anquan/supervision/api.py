@@ -125,16 +125,16 @@ class MemberIn(Schema):
     role: Literal["leader", "member", "expert"]
 
 
-class ReasonIn(Schema):
+class SupervisionReasonIn(Schema):
     version: Version
     reason: Short
 
 
-class VersionIn(Schema):
+class SupervisionVersionIn(Schema):
     version: Version
 
 
-class AnswerIn(BaseModel):
+class CheckAnswerIn(BaseModel):
     """A plain pydantic model, not a ninja Schema: ninja's Schema reads attributes off anything, so a
     bare ``"yes"`` would pass as an empty answer and silently erase the stored one."""
 
@@ -154,14 +154,14 @@ class CheckIn(Schema):
     department: Id | None = None
     checked_on: datetime.date
     summary: Text = ""
-    answers: Annotated[dict[Annotated[str, Field(max_length=20)], AnswerIn], Field(max_length=20)] = {}
+    answers: Annotated[dict[Annotated[str, Field(max_length=20)], CheckAnswerIn], Field(max_length=20)] = {}
 
 
 class CheckPatch(Schema):
     version: Version
     checked_on: datetime.date | None = None
     summary: Text | None = None
-    answers: Annotated[dict[Annotated[str, Field(max_length=20)], AnswerIn], Field(max_length=20)] | None = None
+    answers: Annotated[dict[Annotated[str, Field(max_length=20)], CheckAnswerIn], Field(max_length=20)] | None = None
 
 
 class CheckOut(Schema):
@@ -197,7 +197,7 @@ class FindingIn(Schema):
     question: Annotated[str, Field(max_length=20)] = ""
 
 
-class RoundOut(Schema):
+class FindingRoundOut(Schema):
     number: int
     measures: str
     reported_at: datetime.datetime
@@ -250,7 +250,7 @@ class FindingOut(Schema):
 
 
 class FindingDetailOut(FindingOut):
-    rounds: list[RoundOut]
+    rounds: list[FindingRoundOut]
 
     @staticmethod
     def resolve_rounds(obj):
@@ -425,7 +425,7 @@ def add_member(request, group_id: Id, payload: MemberIn):
 
 
 @router.post("/supervision-groups/{group_id}/members/{member_id}/remove", response=GroupDetailOut, summary="成员退出督查组")
-def remove_member(request, group_id: Id, member_id: Id, payload: ReasonIn):
+def remove_member(request, group_id: Id, member_id: Id, payload: SupervisionReasonIn):
     services.member_remove(actor=request.auth, group=_group(request, group_id), member_id=member_id,
                            version=payload.version, reason=payload.reason)
     return _group(request, group_id)
@@ -460,7 +460,7 @@ def update_check(request, check_id: Id, payload: CheckPatch):
 
 
 @router.post("/supervision-checks/{check_id}/complete", response=CheckOut, summary="完成督查（须答完全部问题）")
-def complete_check(request, check_id: Id, payload: VersionIn):
+def complete_check(request, check_id: Id, payload: SupervisionVersionIn):
     services.check_complete(actor=request.auth, check=_check(request, check_id), version=payload.version)
     return _check(request, check_id)
 
@@ -499,13 +499,13 @@ def report_finding(request, finding_id: Id, payload: ReportIn):
 
 
 @router.post("/supervision-findings/{finding_id}/confirm", response=FindingDetailOut, summary="确认整改到位（督查组、安委办）")
-def confirm_finding(request, finding_id: Id, payload: VersionIn):
+def confirm_finding(request, finding_id: Id, payload: SupervisionVersionIn):
     services.finding_confirm(actor=request.auth, finding=_finding(request, finding_id), version=payload.version)
     return _finding(request, finding_id)
 
 
 @router.post("/supervision-findings/{finding_id}/send-back", response=FindingDetailOut, summary="退回整改（督查组、安委办）")
-def send_back_finding(request, finding_id: Id, payload: ReasonIn):
+def send_back_finding(request, finding_id: Id, payload: SupervisionReasonIn):
     services.finding_send_back(actor=request.auth, finding=_finding(request, finding_id), version=payload.version,
                                reason=payload.reason)
     return _finding(request, finding_id)
@@ -532,7 +532,7 @@ def get_interview(request, interview_id: Id):
 
 
 @router.post("/interviews/{interview_id}/void", response=InterviewOut, summary="作废警示约谈记录（登记单位，需填写原因）")
-def void_interview(request, interview_id: Id, payload: ReasonIn):
+def void_interview(request, interview_id: Id, payload: SupervisionReasonIn):
     interview = get_visible(Interview.objects.all(), request.auth, interview_id)
     services.record_void(actor=request.auth, obj=interview, version=payload.version, reason=payload.reason)
     return get_visible(Interview.objects.all(), request.auth, interview_id)
@@ -556,14 +556,14 @@ def get_circular(request, circular_id: Id):
 
 
 @router.post("/circulars/{circular_id}/document", response=CircularOut, summary="为通报生成公文（尚未生成时）")
-def circular_document(request, circular_id: Id, payload: VersionIn):
+def circular_document(request, circular_id: Id, payload: SupervisionVersionIn):
     circular = get_visible(Circular.objects.all(), request.auth, circular_id)
     services.circular_issue_document(actor=request.auth, circular=circular, version=payload.version)
     return get_visible(Circular.objects.all(), request.auth, circular_id)
 
 
 @router.post("/circulars/{circular_id}/void", response=CircularOut, summary="作废通报（登记单位，需填写原因；其公文一并作废）")
-def void_circular(request, circular_id: Id, payload: ReasonIn):
+def void_circular(request, circular_id: Id, payload: SupervisionReasonIn):
     circular = get_visible(Circular.objects.all(), request.auth, circular_id)
     services.record_void(actor=request.auth, obj=circular, version=payload.version, reason=payload.reason)
     return get_visible(Circular.objects.all(), request.auth, circular_id)
