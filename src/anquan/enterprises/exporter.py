@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from anquan.core.text import text_cells, write_only_cell
 from anquan.orgs.models import Industry
 
 from .models import EnterpriseStatus, RiskColour, Scale, StandardGrade
@@ -94,7 +95,7 @@ def export_enterprises(queryset):
     industry_names = dict(Industry.objects.values_list("pk", "name"))
     rows = queryset.select_related("unit").prefetch_related("industries").iterator(chunk_size=2000)
     for enterprise in rows:
-        ws.append(enterprise_row(enterprise, industry_names))
+        ws.append(text_cells(ws, enterprise_row(enterprise, industry_names)))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(out)
     out.seek(0)
@@ -115,7 +116,7 @@ def template_workbook(grids: list[tuple[int, str, str]], industries: list[tuple[
                "某某路1号", example_grid, example_industry, "小型", "正常", "黄", "三级", "AQBIII2024001", "2027-12-31"]
     cells = []
     for value in example:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = write_only_cell(ws, value)
         cell.font = Font(italic=True, color="888888")
         cells.append(cell)
     ws.append(cells)
@@ -142,7 +143,7 @@ def template_workbook(grids: list[tuple[int, str, str]], industries: list[tuple[
         ["可选网格", "编号 · 名称（所属街道/社区）"],
         *[["", f"{pk} · {name}（{long}）"] for pk, name, long in grids],
     ]:
-        notes.append(row)
+        notes.append(text_cells(notes, row))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(out)
     out.seek(0)

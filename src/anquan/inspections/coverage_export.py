@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from anquan.core.text import text_cells, write_only_cell
 from anquan.enterprises.exporter import MAX_ROWS, xlsx_response
 from anquan.enterprises.models import Site
 
@@ -67,16 +68,16 @@ def _counts_sheet(wb, title: str, first: list[tuple[str, int]], rows: list[tuple
     for lead, counts in [*rows, ([total.label] + [""] * (len(first) - 1), total)]:
         values = _count_row(counts)
         values[3] = _percent_cell(ws, values[3])
-        ws.append([*lead, *values])
+        ws.append(text_cells(ws, [*lead, *values]))
 
 
 def _summary(wb, report: cov.Report, territory_name: str, on: datetime.date):
     p = report.params
     ws = _sheet(wb, "汇总", [("项目", 26), ("内容", 60), ("", 14), ("", 14), ("", 14), ("", 14)])
-    title = WriteOnlyCell(ws, value=f"{territory_name}拉网式排查覆盖情况（{p.start:%Y年%m月%d日}至{p.end:%Y年%m月%d日}）")
+    title = write_only_cell(ws, f"{territory_name}拉网式排查覆盖情况（{p.start:%Y年%m月%d日}至{p.end:%Y年%m月%d日}）")
     title.font = _TITLE_FONT
     ws.append([title])
-    ws.append(["行业领域", p.industry.name if p.industry else "全部"])
+    ws.append(text_cells(ws, ["行业领域", p.industry.name if p.industry else "全部"]))
     ws.append(["计入的检查类型", "、".join(str(cov.KIND_LABELS[k]) for k in p.kinds)])
     ws.append(["期间完整月数", p.months])
     ws.append(["导出日期", on])
@@ -87,12 +88,13 @@ def _summary(wb, report: cov.Report, territory_name: str, on: datetime.date):
     ws.append([])
     ws.append(_header(ws, [("风险等级", 0), ("检查频次", 0), ("每场所应检查", 0), ("场所数", 0), ("欠检次数", 0), ("未达频次场所", 0)]))
     for c in report.colours:
-        ws.append([c.label, f"每{c.extra['frequency']}个月至少1次", c.extra["per_site"], c.sites, c.shortfall, c.short_sites])
+        ws.append(text_cells(ws, [c.label, f"每{c.extra['frequency']}个月至少1次", c.extra["per_site"], c.sites, c.shortfall,
+                                  c.short_sites]))
     ws.append(["说明", "检查频次为地方可配置的默认值（非法定频次），可在“规则与日历”中按地区调整；无所属企业的场所按蓝色计。"])
     ws.append([])
     ws.append(_header(ws, [("检查类型", 0), ("检查次数", 0), ("覆盖场所", 0)]))
     for k in report.kinds:
-        ws.append([k["label"], k["visits"], k["sites"]])
+        ws.append(text_cells(ws, [k["label"], k["visits"], k["sites"]]))
 
 
 def _local(moment):
@@ -110,12 +112,12 @@ def _sites(wb, user, report: cov.Report):
         "pk", "enterprise__name", "enterprise__credit_code", "grid__name", "industry__name").iterator(chunk_size=5000)}
     for r in cov.table(report.sites, p.only)[:MAX_ROWS]:
         enterprise, credit_code, grid, industry = details[r.pk]
-        ws.append([
+        ws.append(text_cells(ws, [
             r.name, enterprise or "（无所属企业）", credit_code or "", cov.street_of(r.grid_path, streets), grid,
             industry or "", str(cov.COLOUR_LABELS.get(r.colour, "")), "是" if r.n_done else "否", r.n_done,
             "、".join(f"{label}{n}次" for label, n in kinds.get(r.pk, [])), _local(r.last_at), r.n_expected,
             r.n_short, r.n_pending,
-        ])
+        ]))
 
 
 def export(user, p: cov.Params, on: datetime.date):
