@@ -102,6 +102,9 @@ def _chips(user, params) -> list[tuple[str, str]]:
     chips = []
     if params.get("verifiable") == "1":
         chips.append(("verifiable", "待我验收"))
+    if "," in (params.get("status") or ""):  # several states (a workbench link): the form's select shows one
+        names = dict(HazardStatus.choices)
+        chips.append(("status", "状态：" + "、".join(str(names.get(v.strip(), v)) for v in params["status"].split(","))))
     if params.get("enterprise"):
         name = Enterprise.objects.visible_to(user).filter(pk=safe_id(params["enterprise"]) or 0).values_list("name", flat=True).first()
         chips.append(("enterprise", f"企业：{name or '（不可见）'}"))

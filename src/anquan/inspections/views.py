@@ -26,7 +26,7 @@ from anquan.workbench.export import register_download
 
 from .api import task_detail, tasks_for
 from .models import Answer, Inspection, InspectionKind, InspectionStatus, SignerKind
-from .selectors import overdue_days
+from .selectors import lateness
 from .services import perform
 
 FILTERS = ("status", "kind", "q", "mine", "open", "overdue")
@@ -55,7 +55,7 @@ def inspection_list(request):
         )
     page = Paginator(qs.select_related("site__enterprise", "department"), 50).get_page(request.GET.get("page"))
     for task in [*mine, *page.object_list]:
-        task.overdue_days = overdue_days(task, day)
+        task.lateness = lateness(task, day)
     query = urlencode({k: v for k, v in params.items() if v})
     return render(request, "inspections/list.html", {
         "page": page, "mine": mine, "params": params, "query": query,
@@ -65,7 +65,7 @@ def inspection_list(request):
 
 
 EXPORT_COLUMNS = [("场所", 26), ("企业", 30), ("检查类型", 12), ("暗访", 6), ("执法检查", 8), ("组织部门", 20),
-                  ("计划日期", 12), ("应完成日期", 12), ("状态", 8), ("逾期天数", 9), ("实施时间", 17), ("检查人员", 24)]
+                  ("计划日期", 12), ("应完成日期", 12), ("状态", 8), ("逾期情况", 11), ("实施时间", 17), ("检查人员", 24)]
 
 
 @login_required
@@ -75,7 +75,7 @@ def inspection_export(request):
     day = today()
     rows = ([t.site.name, t.site.enterprise.name if t.site.enterprise_id else "", t.get_kind_display(),
              "是" if t.unannounced else "", "是" if t.enforcement else "", t.department.name if t.department_id else "属地",
-             t.planned_on, t.due_on, t.get_status_display(), overdue_days(t, day) or None,
+             t.planned_on, t.due_on, t.get_status_display(), lateness(t, day),
              timezone.localtime(t.performed_at).replace(tzinfo=None) if t.performed_at else None,
              "、".join(p.name for p in t.inspectors.all())]
             for t in qs.select_related("site__enterprise", "department").prefetch_related("inspectors"))
@@ -105,7 +105,7 @@ def inspection_detail(request, pk):
     inspection = get_visible(
         Inspection.objects.select_related("site__grid", "site__enterprise", "department", "completed_by__person"),
         request.user, pk)
-    inspection.overdue_days = overdue_days(inspection, today())
+    inspection.lateness = lateness(inspection, today())
     return render(request, "inspections/detail.html", _record_context(request, inspection))
 
 

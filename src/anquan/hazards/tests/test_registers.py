@@ -143,16 +143,31 @@ def test_overdue_inspection_tasks_are_flagged(demo, signed_in):
     found = rows(client, "/inspections/?mine=1&overdue=1")
     assert {t.pk for t in found} == set(late.values_list("pk", flat=True))
     task = found[0]
-    days = (AS_OF - task.planned_on).days
-    assert task.overdue_days == days > 0
-    assert f"逾期{days}天" in page(client, "/inspections/?mine=1&overdue=1").content.decode()
-    assert f"逾期{days}天" in page(client, f"/inspections/{task.pk}/").content.decode()
+    assert task.due_on and task.due_on > AS_OF  # the plan's period still runs: late against the planned date
+    flag = f"超计划{(AS_OF - task.planned_on).days}天"
+    assert task.lateness == flag
+    assert flag in page(client, "/inspections/?mine=1&overdue=1").content.decode()
+    assert flag in page(client, f"/inspections/{task.pk}/").content.decode()
     assert client.get("/inspections/export.xlsx").status_code == 403  # an inspector does not organise
     organiser = signed_in(demo.users["yingji"])
     table = sheet(organiser, "/inspections/export.xlsx?overdue=1")
-    column = table[0].index("逾期天数")
-    assert len(table) - 1 == len(rows(organiser, "/inspections/?overdue=1")) and all(r[column] > 0 for r in table[1:])
+    column = table[0].index("逾期情况")
+    assert len(table) - 1 == count(organiser, "/inspections/?overdue=1")
+    assert all(r[column].startswith(("超计划", "逾期")) for r in table[1:])
     assert task.pk not in {t.pk for t in rows(signed_in(demo.users["linqu_anweiban"]), "/inspections/?overdue=1")}
+
+
+def test_a_task_past_its_completion_date_is_overdue():
+    from anquan.inspections.selectors import lateness
+
+    task = Inspection(status="planned", planned_on=AS_OF - datetime.timedelta(days=40),
+                      due_on=AS_OF - datetime.timedelta(days=3))
+    assert lateness(task, AS_OF) == "逾期3天"
+    task.due_on = None
+    assert lateness(task, AS_OF) == "逾期40天"
+    task.status = "performed"
+    assert lateness(task, AS_OF) == ""
+    assert lateness(Inspection(status="planned", planned_on=AS_OF), AS_OF) == ""
 
 
 @pytest.mark.parametrize("username", ["anweiban", "jiedao_a", "jiedao_b", "zhujian", "yingji", "qiye_a_fzr"])
