@@ -32,5 +32,6 @@ def workbench(request):
         "waiting": [i for i in items if i.count],
         "quiet": [i for i in items if not i.count],
         "figures": figures_for(user, assignments, day),
-        "overview": bool(kinds & {ScopeKind.TERRITORY, ScopeKind.DEPARTMENT, ScopeKind.ENTERPRISE}),
+        # the enterprise-register overview is an official's picture; an enterprise has its own figures here
+        "overview": bool(kinds & {ScopeKind.TERRITORY, ScopeKind.DEPARTMENT}),
     })

@@ -60,6 +60,17 @@ def test_each_role_finds_its_own_work(demo, signed_in, username):
     assert not never & set(items), (username, never & set(items))
 
 
+@pytest.mark.frozen(MOMENT)
+@pytest.mark.django_db
+def test_the_figures_are_the_roles_own(demo, signed_in):
+    enterprise = signed_in(demo.users["qiye_a"]).get("/").content.decode()
+    assert "本企业场所" in enterprise and "辖区企业" not in enterprise and "/overview/" not in enterprise
+    official = signed_in(demo.users["jiedao_a"]).get("/").content.decode()
+    assert "辖区企业" in official and "/overview/" in official
+    assert "督查问题·待整改" in signed_in(demo.users["ducha"]).get("/").content.decode()
+    assert signed_in(demo.users["jiedao_a"]).get("/overview/").status_code == 200  # the former home stays
+
+
 def _count(client, key) -> int:
     return workbench(client).get(key, ("", 0))[1]
 
