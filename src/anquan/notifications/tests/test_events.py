@@ -105,9 +105,9 @@ def test_a_self_found_hazard_tells_nobody_and_a_major_one_is_reported_to_the_reg
     assert made == set()
     plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org",
                           "plan_timeline", "plan_safety"), "按方案落实")
-    data = {"site": world["S_A"].pk, "source": "grid", "description": "通知测试：高大模板无专项方案",
+    data = {"site": world["S_A"].pk, "source": "territorial", "description": "通知测试：高大模板无专项方案",
             "deadline": (today() + datetime.timedelta(days=30)).isoformat(), "criterion": world["CRITERION"].pk, **plan}
-    made, _ = step(lambda: hz.hazard_record(actor=u(world, "wangge_a"), data=data, photos=[png()]))
+    made, _ = step(lambda: hz.hazard_record(actor=u(world, "jiedao_a"), data=data, photos=[png()]))
     assert made == {("hazard_recorded", "qiye_a"), ("major_reported", "zhujian")}
 
 
