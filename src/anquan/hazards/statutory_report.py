@@ -22,6 +22,7 @@ from django.db.models import Sum
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from anquan.core.text import sheet_value, xml_safe
 from anquan.rules.calendar import SHANGHAI
 from anquan.rules.calendar import today as shanghai_today
 from anquan.rules.deadlines import annual_report_due, quarter_report_due
@@ -129,11 +130,11 @@ def enterprise_report_xlsx(enterprise, year: int, quarter: int | None = None, *,
     report = enterprise_report(enterprise, year, quarter, hazards=hazards, today=today)
     wb = Workbook()
     ws = wb.active
-    ws.title = report["period_label"][:31]
+    ws.title = xml_safe(report["period_label"])[:31]
     for column, width in zip("ABCD", (30, 18, 18, 18), strict=True):
         ws.column_dimensions[column].width = width
     ws.merge_cells("A1:D1")
-    ws["A1"] = report["title"]
+    sheet_value(ws["A1"], report["title"])
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = CENTER
     ws.merge_cells("A2:D2")
@@ -148,7 +149,7 @@ def enterprise_report_xlsx(enterprise, year: int, quarter: int | None = None, *,
     for label, value in info:
         ws.cell(row, 1, label).font = Font(bold=True)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        ws.cell(row, 2, value)
+        sheet_value(ws.cell(row, 2), value)  # the enterprise's own texts: safe and never a formula
         row += 1
     row += 1
     for col, title in enumerate(("项目", "一般事故隐患", "重大事故隐患", "合计"), start=1):
@@ -170,7 +171,7 @@ def enterprise_report_xlsx(enterprise, year: int, quarter: int | None = None, *,
     row += 2
     ws.cell(row, 1, "单位（盖章）")
     ws.cell(row, 3, "日期：    年  月  日")
-    ws.cell(row + 1, 1, f"（主要负责人：{report['principal']}）").font = Font(color="666666")
+    sheet_value(ws.cell(row + 1, 1), f"（主要负责人：{report['principal']}）").font = Font(color="666666")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

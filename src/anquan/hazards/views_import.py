@@ -125,8 +125,9 @@ def import_confirm(request, import_id):
 def import_template(request):
     """The template: headers (required in red), an example row, and sheets of valid values and sites."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
+
+    from anquan.core.text import text_cells, write_only_cell
 
     from .views_record import recordable_sites
 
@@ -136,7 +137,7 @@ def import_template(request):
     ws = wb.create_sheet("隐患清单")
     head = []
     for title in importer.HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = write_only_cell(ws, title)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B3261E" if title in importer.REQUIRED else "0B3D91")
         head.append(cell)
@@ -159,12 +160,12 @@ def import_template(request):
         ["隐患类别", "代码 · 名称"],
         *[["", f"{code} · {name}"] for code, name in HazardCategory.objects.filter(active=True).values_list("code", "name")],
     ]:
-        notes.append(row)
+        notes.append(text_cells(notes, row))
     sites = wb.create_sheet("可选场所")
     sites.append(["场所编号", "场所名称", "所属企业", "企业统一社会信用代码", "所在网格"])
     for site in recordable_sites(user).select_related("enterprise", "grid").order_by("name", "id")[:TEMPLATE_SITES]:
-        sites.append([site.pk, site.name, site.enterprise.name if site.enterprise else "",
-                      site.enterprise.credit_code if site.enterprise else "", site.grid.name])
+        sites.append(text_cells(sites, [site.pk, site.name, site.enterprise.name if site.enterprise else "",
+                                        site.enterprise.credit_code if site.enterprise else "", site.grid.name]))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(out)
     out.seek(0)

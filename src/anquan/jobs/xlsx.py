@@ -9,8 +9,9 @@ the zip (deflate level 1), and the few fixed parts of the package (content types
 relationships, workbook, styles) are constants. The file opens in Excel, WPS and LibreOffice
 and reads back with openpyxl (tests/test_xlsx.py).
 
-Values: ``str`` (inline strings; characters XML cannot carry are dropped, at most 32,767
-characters, Excel's limit), ``int``/``float``/``Decimal``, ``bool``, ``date`` and naive
+Values: ``str`` (inline strings, so never a formula even when a text begins with ``=``; characters
+XML cannot carry and lone surrogates are dropped by ``core.text.xml_safe``; at most 32,767 characters,
+Excel's limit), ``int``/``float``/``Decimal``, ``bool``, ``date`` and naive
 ``datetime`` (Excel serial numbers with a date format), ``None`` (an empty cell).
 """
 from __future__ import annotations
@@ -23,10 +24,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from anquan.core.text import xml_safe
+
 #: Excel's limits: rows of a sheet (one is the header) and characters of a cell.
 MAX_SHEET_ROWS = 1_048_576
 MAX_CELL_CHARS = 32_767
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
 _BATCH = 1000
@@ -90,7 +92,7 @@ def column_letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    value = _ILLEGAL.sub("", value)[:MAX_CELL_CHARS]
+    value = xml_safe(value)[:MAX_CELL_CHARS]
     return escape(value)
 
 
@@ -125,7 +127,7 @@ def write_xlsx(title: str, headers: Sequence[str], widths: Sequence[float], rows
     """
     out = out if out is not None else tempfile.TemporaryFile(suffix=".xlsx")
     letters = [column_letter(i + 1) for i in range(len(headers))]
-    sheet_name = escape(_ILLEGAL.sub("", re.sub(r"[\\/?*\[\]:]", " ", title))[:31] or "Sheet1", {'"': "&quot;"})
+    sheet_name = escape(xml_safe(re.sub(r"[\\/?*\[\]:]", " ", title))[:31] or "Sheet1", {'"': "&quot;"})
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)
