@@ -1,4 +1,5 @@
-"""At phone size: the bell shows the unread count without opening the menu; opening a notification marks it read."""
+"""At phone size: the bell shows the unread count without opening the menu; opening a notification marks it read;
+the person chooses the hour of the daily digest on the same page."""
 import os
 
 import pytest
@@ -25,3 +26,11 @@ def test_bell_and_inbox_on_a_phone(live_page, login_as):
     page.wait_for_url("**/notifications/?show=all")
     assert page.locator("#nav-bell").inner_text().strip() == "1"
     assert "已读" in page.locator("#notifications li").filter(has_text="YH202600000001").inner_text()
+    page.select_option("#f-digest-hour", "18")
+    page.locator("#digest").get_by_role("button", name="保存").click()
+    page.wait_for_url("**/notifications/?show=all*")
+    assert "已保存：每天18:00发送摘要" in page.content()
+    assert page.locator("#f-digest-hour").input_value() == "18"
+    from anquan.notifications.models import Preference
+
+    assert Preference.objects.get(user=user).digest_hour == 18
