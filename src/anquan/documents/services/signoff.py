@@ -102,28 +102,31 @@ def organ_assignment(user, action: str, *, unit=None, department=None):
     return None
 
 
-def _acting_action(verb: str, state: str) -> str:
-    if verb == "return":
-        return SIGNOFF_SIGN if state == S.SIGNING else SIGNOFF_REVIEW
-    return {"review": SIGNOFF_REVIEW, "sign": SIGNOFF_SIGN, "resubmit": SIGNOFF_DRAFT, "withdraw": SIGNOFF_DRAFT}[verb]
+def _acting_actions(verb: str, state: str) -> tuple[str, ...]:
+    if verb == "return":  # whoever holds it now: the reviewer (待核稿) or the signer (待签发)
+        return {S.REVIEWING: (SIGNOFF_REVIEW,), S.SIGNING: (SIGNOFF_SIGN,)}.get(state, (SIGNOFF_REVIEW, SIGNOFF_SIGN))
+    return ({"review": SIGNOFF_REVIEW, "sign": SIGNOFF_SIGN, "resubmit": SIGNOFF_DRAFT, "withdraw": SIGNOFF_DRAFT}[verb],)
 
 
 def _why_not(user, signoff: SignOff, verb: str):
-    """(assignment, None) when ``user`` may ``verb`` now, else (None, Chinese reason)."""
-    target = TRANSITIONS[verb].get(signoff.state)
-    if target is None:
-        return None, f"当前状态为“{signoff.get_state_display()}”，不能{VERBS[verb]}"
+    """(assignment, None) when ``user`` may ``verb`` now; else (None, (status, Chinese reason)) — 403 when he
+    may never do it here (the who-rules come first), 409 when he may but the state refuses."""
     drafter = signoff.drafted_by_id == user.pk
     if verb in ("resubmit", "withdraw") and not drafter:
-        return None, f"只有拟稿人可以{VERBS[verb]}"
+        return None, (403, f"只有拟稿人可以{VERBS[verb]}")
     if verb in ("review", "sign", "return") and drafter:
-        return None, "拟稿人不能核稿或签发本人拟写的稿件"
-    assignment = organ_assignment(user, _acting_action(verb, signoff.state), unit=signoff.issuer_unit,
-                                  department=signoff.issuer_department)
+        return None, (403, "拟稿人不能核稿或签发本人拟写的稿件")
+    assignment = None
+    for action in _acting_actions(verb, signoff.state):
+        assignment = organ_assignment(user, action, unit=signoff.issuer_unit, department=signoff.issuer_department)
+        if assignment is not None:
+            break
     if assignment is None:
         if verb == "sign" or (verb == "return" and signoff.state == S.SIGNING):
-            return None, f"只有{signoff.issuer_name}的领导可以签发"
-        return None, f"只有{signoff.issuer_name}的工作人员可以{VERBS[verb]}"
+            return None, (403, f"只有{signoff.issuer_name}的领导可以签发")
+        return None, (403, f"只有{signoff.issuer_name}的工作人员可以{VERBS[verb]}")
+    if TRANSITIONS[verb].get(signoff.state) is None:
+        return None, (409, f"当前状态为“{signoff.get_state_display()}”，不能{VERBS[verb]}")
     return assignment, None
 
 
@@ -209,11 +212,10 @@ def _move(verb: str, *, actor, signoff: SignOff, version, opinion: str, required
         signoff = SignOff.objects.select_for_update().filter(pk=signoff.pk).first()
         if signoff is None or not SignOff.objects.visible_to(actor).filter(pk=signoff.pk).exists():
             raise NotFound()
-        assignment, reason = _why_not(actor, signoff, verb)
+        assignment, refusal = _why_not(actor, signoff, verb)
         if assignment is None:
-            if TRANSITIONS[verb].get(signoff.state) is None:
-                raise Conflict(reason)
-            raise Forbidden(reason)
+            status, reason = refusal
+            raise Conflict(reason) if status == 409 else Forbidden(reason)
         before = snapshot(signoff, ["state", "reviewed_by", "signed_by"])
         bump_version(signoff, version)
         now = timezone.now()
