@@ -86,9 +86,9 @@ class AssignmentForm(forms.Form):
                                         help_text="行业部门工作人员、执法人员填写。")
     credit_code = forms.CharField(label="所在企业（统一社会信用代码）", max_length=18, required=False,
                                   help_text="企业安全管理员、企业主要负责人填写。")
-    valid_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput,
+    valid_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text="不填则立即生效。")
-    valid_to = forms.DateField(label="终止日期", required=False, widget=forms.DateInput,
+    valid_to = forms.DateField(label="终止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text="最后一天（含）；不填则长期有效，离任、调岗时再终止。")
     reason = forms.CharField(label="任职依据", max_length=500, required=False,
                              help_text="如任职文件文号、岗位调整通知（记入审计日志）。")

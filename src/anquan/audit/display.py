@@ -231,7 +231,8 @@ def _answers(value: dict) -> str:
         item = item if isinstance(item, dict) else {"answer": item}
         answer = ANSWERS.get(item.get("answer"), item.get("answer") or EMPTY)
         note = item.get("note") or ""
-        lines.append(f"{_question(key)}：{answer}{f'（{note}）' if note else ''}")
+        question = _question(key)
+        lines.append(f"{question}{' ' if question.endswith('？') else '：'}{answer}{f'（{note}）' if note else ''}")
     return "\n".join(lines)
 
 
@@ -342,6 +343,8 @@ def describe_changes(event) -> list[dict]:
                          "after": _regulators(after.get(key)) if key in after else ""})
             continue
         field = _field(model, key)
+        if not before and after.get(key) in (None, "", [], {}):
+            continue  # a creation: the fields left empty say nothing
         rows.append({
             "label": key_label(model, key),
             "before": display_value(field, before.get(key), key, event.model_key) if key in before else "",

@@ -65,10 +65,13 @@ class HolidayYearForm(forms.Form):
 class HolidayDayForm(forms.Form):
     """One day of a schedule as typed in the form: a date, 放假 or 上班 (调休), and its name."""
 
-    date = forms.DateField(label="日期", required=False, widget=forms.DateInput)
+    # Classes set here as well: the page's blank row template (formset.empty_form) is not passed through bootstrapify.
+    date = forms.DateField(label="日期", required=False,
+                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}))
     is_workday = forms.TypedChoiceField(label="安排", choices=[("0", "放假"), ("1", "调休上班")], coerce=lambda v: v == "1",
-                                        initial="0", required=False)
-    name = forms.CharField(label="名称", max_length=50, required=False, widget=forms.TextInput(attrs={"placeholder": "如：春节"}))
+                                        initial="0", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    name = forms.CharField(label="名称", max_length=50, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "如：春节", "class": "form-control"}))
 
     def clean(self):
         data = super().clean()

@@ -25,7 +25,7 @@ def world():
     auditor = make_user("auditor", username="width_shenji", name="审计员")
     grid = tree.grid_a
     with transaction.atomic():
-        for i in range(3):
+        for _ in range(3):
             record(actor=admin, assignment=admin.assignments.get(), obj=grid, action="orgs.unit_update",
                    before={"name": grid.name, "code": ""}, after={"name": grid.name + LONG_TOKEN, "code": "3301" * 5},
                    reason=LONG_REASON)

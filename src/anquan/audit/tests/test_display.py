@@ -69,8 +69,8 @@ def test_values_are_labels_times_are_shanghai_and_dicts_are_lines(events):
     rows = _rows(events["create"])
     assert rows["记录人角色"][1] == "督查组成员"
     assert rows["问题回答"][1].splitlines() == [
-        "是否组织制定并落实了安全生产检查（隐患排查）计划？：是",
-        "发现的隐患是否及时督促整改，整改是否按期、到位？：部分（2项一般隐患逾期未整改）",
+        "是否组织制定并落实了安全生产检查（隐患排查）计划？ 是",
+        "发现的隐患是否及时督促整改，整改是否按期、到位？ 部分（2项一般隐患逾期未整改）",
     ]
     assert rows["被督查街道（乡镇）"][1] == events["tree"].street_a.name
     rows = _rows(events["finding"])
