@@ -129,6 +129,34 @@ def test_a_submitted_rectification_goes_to_whoever_may_verify_it(world, step):
     assert replayed(step, _submit(world)) == set()
 
 
+def test_who_is_told_follows_the_posts_held_now(world, step):
+    """A colleague newly posted to the street is told too; one whose post ended, or whose account is
+    disabled, is not — the rule is the posts in force, not a list of names."""
+    import django.utils.timezone as tz
+
+    from anquan.core.tests.factories import add_role, make_user
+
+    street = world["STREET_A"]
+    newcomer = make_user("street_staff", unit=street, username="jiedao_a2")
+    gone = make_user("street_staff", unit=street, username="jiedao_a_gone")
+    type(gone.assignments.get()).objects.filter(user=gone).update(valid_to=tz.now() - datetime.timedelta(minutes=1))
+    disabled = make_user("street_staff", unit=street, username="jiedao_a_off")
+    type(disabled).objects.filter(pk=disabled.pk).update(is_active=False)
+    add_role(make_user("grid_worker", unit=world["G_A"], username="wangge_a2"), "grid_worker", unit=world["G_A"])
+    made, _ = step(_submit(world))
+    assert made == {("verification_waiting", "jiedao_a"), ("verification_waiting", newcomer.username)}
+
+
+def test_finding_who_may_verify_costs_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    """One query for the candidates near the hazard, one for their grants, one for the scope of all of them
+    (not one per person), and the rule's own reads — however many people hold posts in the district."""
+    from anquan.hazards.notice_kinds import overseers
+
+    hazard = Hazard.objects.select_related("grid", "finder_unit").get(pk=world["H_A"].pk)
+    with django_assert_max_num_queries(8):
+        assert [x.username for x in overseers(hazard)] == ["jiedao_a"]
+
+
 def test_a_rectification_of_what_the_anweiban_found_goes_to_the_anweiban(world, step):
     # Found by the district 安委办 at a place without enterprise: the street rectifies, and no unit below the
     # finder may verify, so the 安委办 is asked — the district's, not the city's.
