@@ -178,3 +178,11 @@ def test_oversee_q_is_may_oversee_in_sql(demo, username):
     for assignment in active_assignments(user):
         chosen = set(Hazard.objects.filter(district=demo.district).filter(oversee_q(assignment)).values_list("pk", flat=True))
         assert chosen == {h.pk for h in hazards if may_oversee(assignment, h) is None}, assignment
+
+
+def test_the_hazard_page_counts_down_the_review(demo, signed_in):
+    """The 10-day on-site review clock on the hazard page is days left, not only a date (finding 3)."""
+    listing = ListedSupervision.objects.get(hazard=scene("L3"))
+    html = page(signed_in(demo.users["anweiban"]), f"/hazards/{listing.hazard_id}/").content.decode()
+    assert f'id="review-countdown-{listing.pk}"><span class="badge text-bg-light border">还剩5天</span>' in html
+    assert f"还剩{(listing.deadline - AS_OF).days}天" in html  # and the listing's own deadline

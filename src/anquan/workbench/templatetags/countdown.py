@@ -20,3 +20,11 @@ def countdown(days_left):
         return mark_safe('<span class="badge text-bg-warning">明天到期</span>')
     style = "text-bg-warning" if n <= 3 else "text-bg-light border"
     return format_html('<span class="badge {}">还剩{}天</span>', style, n)
+
+
+@register.filter
+def countdown_to(day, today):
+    """``{{ deadline|countdown_to:today }}``: the countdown of a date seen from ``today``."""
+    if not day or not today:
+        return ""
+    return countdown((day - today).days)
