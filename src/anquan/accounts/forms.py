@@ -10,6 +10,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from anquan.core.text import TextRuleMixin
 from anquan.enterprises.models import Enterprise
 from anquan.orgs.forms import indented
 from anquan.orgs.models import Department, OrgUnit
@@ -20,7 +21,7 @@ from .roles import ROLES, RoleCode
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,29}$")
 
 
-class PersonForm(forms.Form):
+class PersonForm(TextRuleMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     post = forms.CharField(label="职务", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
@@ -40,7 +41,7 @@ class PersonForm(forms.Form):
         return phone
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(TextRuleMixin, forms.Form):
     username = forms.CharField(label="用户名", max_length=30,
                                help_text="用于登录：字母开头，3–30位字母、数字、下划线、点或连字符，如 zhang_san。")
     person = forms.ModelChoiceField(label="人员", queryset=Person.objects.filter(voided_at__isnull=True),
@@ -66,7 +67,7 @@ class UserCreateForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextRuleMixin, forms.Form):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -74,7 +75,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(TextRuleMixin, forms.Form):
     """A role for a period. 终止日期 is the last day the role is held (it ends at the following midnight)."""
 
     role = forms.ChoiceField(label="角色", choices=RoleCode.choices)
@@ -124,7 +125,7 @@ class AssignmentForm(forms.Form):
         return data
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(TextRuleMixin, forms.Form):
     old_password = forms.CharField(label="原密码（或临时密码）", widget=forms.PasswordInput(render_value=False))
     new_password = forms.CharField(label="新密码", widget=forms.PasswordInput(render_value=False),
                                    help_text="至少10位，不能是常见密码或纯数字。")

@@ -104,20 +104,26 @@ def _admin(actor):
 
 
 def _record(actor, admin, obj, action, before=None, after=None, reason=""):
-    """Accounts have no territory of their own: their events go to the system chain."""
+    """Accounts have no territory of their own: their events go to the system chain.
+
+    An optional reason is checked here (control characters, length): a refusal rolls the change back.
+    """
     from anquan.audit.services import record
 
-    return record(actor=actor, assignment=admin, obj=obj, action=action, before=before, after=after, reason=reason,
-                  chain_key="system")
+    return record(actor=actor, assignment=admin, obj=obj, action=action, before=before, after=after,
+                  reason=_optional_reason(reason), chain_key="system")
 
 
-def _require_reason(reason: str, message: str) -> str:
-    from anquan.core.errors import Invalid
+def _require_reason(reason: str, message: str, max_length: int = 500) -> str:
+    from anquan.core.text import clean_text
 
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid({"reason": [message]})
-    return reason[:500]
+    return clean_text(reason, field="reason", label="原因", max_length=max_length, required=True, required_message=message)
+
+
+def _optional_reason(reason: str) -> str:
+    from anquan.core.text import clean_text
+
+    return clean_text(reason, field="reason", label="事由", max_length=500)
 
 
 def _valid(form_class, data, **kwargs):
@@ -174,11 +180,11 @@ def assignment_end(*, actor, assignment, reason: str, at=None):
     from .scope import forget_assignments
 
     admin = _admin(actor)
-    reason = _require_reason(reason, "终止任职必须填写原因")
+    reason = _require_reason(reason, "终止任职必须填写原因", max_length=200)  # the column holds 200
     if assignment.valid_to is not None and assignment.valid_to <= timezone.now():
         raise Invalid({"__all__": ["该任职已终止"]})
     before = {"valid_to": assignment.valid_to.isoformat() if assignment.valid_to else None, "end_reason": assignment.end_reason}
-    assignment.valid_to, assignment.end_reason = at or timezone.now(), reason[:200]
+    assignment.valid_to, assignment.end_reason = at or timezone.now(), reason
     assignment.save(update_fields=["valid_to", "end_reason"])
     forget_assignments(assignment.user)
     _record(actor, admin, assignment, "end", before=before,

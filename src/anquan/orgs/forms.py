@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django import forms
 
+from anquan.core.text import TextRuleMixin
+
 from .models import Department, DepartmentKind, Industry, OrgUnit, UnitKind
 
 
@@ -10,7 +12,7 @@ def indented(unit: OrgUnit) -> str:
     return "\u3000" * unit.depth + f"{unit.name}（{unit.get_kind_display()}）"
 
 
-class OrgUnitForm(forms.Form):
+class OrgUnitForm(TextRuleMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     kind = forms.ChoiceField(label="层级", choices=UnitKind.choices)
     parent = forms.ModelChoiceField(label="上级区划", required=False, empty_label="（无：省级）",
@@ -41,7 +43,7 @@ class OrgUnitForm(forms.Form):
         return data
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(TextRuleMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=DepartmentKind.choices)
     unit = forms.ModelChoiceField(label="所属区划", queryset=OrgUnit.objects.filter(

@@ -14,12 +14,19 @@ import uuid
 
 from django.db import transaction
 
-from anquan.audit.services import record, snapshot
+from anquan.audit.services import record as audit_record
+from anquan.audit.services import snapshot
 from anquan.core.errors import Forbidden, Invalid
 from anquan.core.services import authorize, bump_version
+from anquan.core.text import clean_text
 
 from .forms import DepartmentForm, OrgUnitForm
 from .models import KIND_ORDER, Department, OrgUnit
+
+
+def record(*, reason: str = "", **kwargs):
+    """``audit.services.record`` with the optional reason checked (control characters, length); a refusal rolls back."""
+    return audit_record(reason=clean_text(reason, field="reason", label="依据或事由", max_length=500), **kwargs)
 
 
 def _manager(actor, action: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from anquan.core.errors import Invalid
+from anquan.core.text import TextRuleMixin
 from anquan.orgs.models import OrgUnit, UnitKind
 
 from . import holiday_csv
@@ -62,7 +63,7 @@ class HolidayYearForm(forms.Form):
         return data
 
 
-class HolidayDayForm(forms.Form):
+class HolidayDayForm(TextRuleMixin, forms.Form):
     """One day of a schedule as typed in the form: a date, 放假 or 上班 (调休), and its name."""
 
     # Classes set here as well: the page's blank row template (formset.empty_form) is not passed through bootstrapify.
@@ -85,7 +86,7 @@ class HolidayDayForm(forms.Form):
 HolidayDayFormSet = forms.formset_factory(HolidayDayForm, extra=0, max_num=366, absolute_max=366)
 
 
-class HolidayScheduleForm(forms.Form):
+class HolidayScheduleForm(TextRuleMixin, forms.Form):
     """The year and its source; the days come from the formset beside it."""
 
     year = forms.IntegerField(label="年份", min_value=YEAR_RANGE.start, max_value=YEAR_RANGE.stop - 1)

@@ -223,3 +223,18 @@ def test_holidays_typed_in_the_form(admin):
     # The form reopens with what was entered, for a correction.
     page = client.get("/rules/holidays/form/?year=2031").content.decode()
     assert 'value="元旦调休上班"' in page and 'value="国办发明电〔2030〕1号"' in page
+
+
+def test_control_characters_are_refused_in_chinese(tree, admin, staff):
+    from anquan.core.text import CONTROL_MESSAGE
+
+    with pytest.raises(Invalid) as refused:
+        services.user_deactivate(actor=admin, user=staff, reason="离\x0b职")
+    assert CONTROL_MESSAGE in refused.value.errors["reason"][0]
+    response = _client(admin).post("/admin-console/people/new/", {"name": "王\x0b五", "post": "科员"})
+    assert response.status_code == 422 and CONTROL_MESSAGE in response.content.decode()
+    assert not Person.objects.filter(post="科员").exists()
+    with pytest.raises(Invalid):
+        org_services.unit_create(actor=admin, data={"name": "新网格", "kind": "grid", "parent": tree.community_a.pk},
+                                 reason="依据\x03文件")
+    assert not OrgUnit.objects.filter(name="新网格").exists()  # refused after the insert: rolled back
