@@ -47,7 +47,8 @@ def register(*kinds: NoticeKind) -> None:
         if kind.tone not in TONES:
             raise ValueError(f"notice kind {kind.code}: unknown tone {kind.tone!r}")
         known = _REGISTRY.get(kind.code)
-        if known is not None and known != kind:
+        # A module imported again (autoreload) re-declares the same kind with new functions: fine.
+        if known is not None and (known.model, known.label) != (kind.model, kind.label):
             raise ValueError(f"notice kind {kind.code!r} is declared twice")
         _REGISTRY[kind.code] = kind
 
