@@ -109,3 +109,15 @@ def test_the_action_done_leaves_the_count(demo, signed_in):
 
 def listed_rows(client, url: str) -> list:
     return list(client.get(url).context["page"].object_list)
+
+
+@pytest.mark.frozen(MOMENT)
+@pytest.mark.django_db
+def test_the_api_gives_the_same_todos(demo, signed_in):
+    client = signed_in(demo.users["jiedao_a"])
+    response = client.get("/api/v1/workbench")
+    assert response.status_code == 200
+    items = response.json()
+    assert [i["urgency"] for i in items] == sorted(i["urgency"] for i in items)
+    page = workbench(client)
+    assert {i["key"]: (i["url"], i["count"]) for i in items} == page
