@@ -75,7 +75,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anquan.core.middleware.SecurityHeadersMiddleware",
-    "anquan.core.middleware.SeparationOfDutiesMiddleware",
 ]
 
 ROOT_URLCONF = "anquan.urls"

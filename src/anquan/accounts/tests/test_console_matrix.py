@@ -129,13 +129,29 @@ def test_matrix_fails_when_the_permission_check_is_removed(world, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_admin_never_reaches_business_pages(world):
+def test_admin_never_gets_business_records(world):
+    """三权分立: the administrator's scope holds no business record — lists come out empty, details answer 404
+    (in Chinese), the API lists nothing — and the navigation offers no business page."""
     client = _client(world, "admin")
-    for url in ["/hazards/", f"/hazards/{world['H_A'].pk}/", "/enterprises/", f"/enterprises/{world['E_A'].pk}/",
-                "/inspections/", "/supervision/", "/documents/", "/lookback/"]:
+    lists = {"/hazards/": ("H_A", "H_B", "H_SELF", "H_MAJ"), "/enterprises/": ("E_A", "E_B", "E_C"),
+             "/sites/": ("S_A", "S_B", "S_R"), "/inspections/": ("I_DONE", "I_HIDDEN")}
+    for url, names in lists.items():
         response = client.get(url)
-        assert response.status_code == 403, url
-        assert "三权分立" in response.content.decode(), url
-    # The API shows nothing either (scope): not listed, detail 404.
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for name in names:
+            assert f'href="{url}{world[name].pk}/"' not in page, (url, name)
+        # The same probe finds the first of them for the 安委办 of the district: the link format is right.
+        seen = _client(world, "anweiban").get(f"{url}?q={getattr(world[names[0]], 'name', '')}").content.decode()
+        assert f'href="{url}{world[names[0]].pk}/"' in seen, url
+    for url in [f"/hazards/{world['H_A'].pk}/", f"/enterprises/{world['E_A'].pk}/", f"/sites/{world['S_A'].pk}/",
+                f"/inspections/{world['I_DONE'].pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 404 and "页面不存在" in response.content.decode(), url
     assert client.get("/api/v1/hazards").json()["count"] == 0
+    assert client.get("/api/v1/enterprises").json()["count"] == 0
     assert client.get(f"/api/v1/hazards/{world['H_A'].pk}").status_code == 404
+    nav = client.get("/admin-console/").content.decode()
+    assert 'href="/admin-console/"' in nav
+    for business in ('href="/hazards/"', 'href="/enterprises/"', 'href="/inspections/"', 'href="/supervision/"'):
+        assert business not in nav, business
