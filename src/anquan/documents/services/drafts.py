@@ -96,7 +96,7 @@ def draft_revise(*, actor, draft: DocumentDraft, version, title, recipients, par
     return draft
 
 
-def _on_signed(*, signoff, subject: DocumentDraft, signer, assignment) -> None:
+def _on_signed(*, signoff, subject: DocumentDraft, signer, assignment):
     """签发: number, lay out and store the document exactly as drafted; the signer is its 签发人."""
     table = subject.table
 
@@ -110,6 +110,7 @@ def _on_signed(*, signoff, subject: DocumentDraft, signer, assignment) -> None:
                               audit_after={"draft": subject.pk, "signoff": signoff.pk})
     DocumentDraft.objects.filter(pk=subject.pk).update(document=document)
     subject.document = document
+    return document
 
 
 def _url(subject: DocumentDraft) -> str:

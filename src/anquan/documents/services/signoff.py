@@ -10,7 +10,8 @@ Reusable interface (``anquan.documents.services.signoff``)::
 
     register(MyModel, label="工作报告", on_signed=fn, url=fn)   # once, e.g. in AppConfig.ready()
         on_signed(signoff=, subject=, signer=, assignment=)  runs in the signing transaction
-                                                             (e.g. number and issue the document)
+                                                             (e.g. number and issue the document; may
+                                                             return what it issued, for the drafter's notice)
         url(subject) -> str                                  the page that shows the subject
     signoff_start(actor=, subject=, title=, issuer_unit=None, issuer_department=None, opinion="")
         拟稿: call inside the transaction that creates the subject; the actor must hold
@@ -27,7 +28,8 @@ Who may act is the single-assignment rule applied to the issuing organ itself (n
 above it: a district's leader does not sign a street's document): ``signoff.review`` (staff and
 leaders) or ``signoff.sign`` (leaders, ``accounts/roles.py``) in an assignment whose unit — or
 department, for a department's document — is the issuer. The moves are ``TRANSITIONS``; a refused
-move is a Conflict (409) naming the state. Each step writes a ``SignOffStep`` and one audit event.
+move is a Conflict (409) naming the state. Each step writes a ``SignOffStep`` and one audit event, and
+tells the next actor after commit (``documents/notice_kinds.py``: 待核稿, 待签发, 退回, 已签发).
 """
 from __future__ import annotations
 
@@ -202,7 +204,18 @@ def signoff_start(*, actor, subject, title: str, issuer_unit=None, issuer_depart
     record(actor=actor, assignment=assignment, obj=signoff, action="signoff_draft",
            after=snapshot(signoff, ["title", "state", "issuer_unit", "issuer_department", "subject_type", "subject_id"]),
            reason=opinion)
+    _tell(signoff, actor)
     return signoff
+
+
+def _tell(signoff: SignOff, actor, **context) -> None:
+    """Tell the next actor (after commit, once per fact: the key names the sign-off, its state and version)."""
+    from anquan.notifications.services import notify_event
+
+    kind = {S.REVIEWING: "signoff_review", S.SIGNING: "signoff_sign", S.RETURNED: "signoff_returned",
+            S.SIGNED: "signoff_signed"}.get(signoff.state)
+    if kind is not None:
+        notify_event(kind, signoff, key=f"{kind}:so{signoff.pk}:v{signoff.version}", actor=actor, **context)
 
 
 def _move(verb: str, *, actor, signoff: SignOff, version, opinion: str, required: bool = False) -> SignOff:
@@ -232,8 +245,12 @@ def _move(verb: str, *, actor, signoff: SignOff, version, opinion: str, required
         _step(signoff, STEP_OF[verb], actor, assignment, now, opinion)
         record(actor=actor, assignment=assignment, obj=signoff, action=f"signoff_{verb}", before=before,
                after=snapshot(signoff, ["state", "reviewed_by", "signed_by"]), reason=opinion)
+        context = {"opinion": opinion}
         if verb == "sign":
-            signable_of(signoff).on_signed(signoff=signoff, subject=signoff.subject, signer=actor, assignment=assignment)
+            issued = signable_of(signoff).on_signed(signoff=signoff, subject=signoff.subject, signer=actor,
+                                                    assignment=assignment)
+            context["number"] = getattr(issued, "number", "")
+        _tell(signoff, actor, **context)
     for field in ("state", "version", "reviewed_by_id", "reviewed_at", "signed_by_id", "signed_at", "submitted_at"):
         setattr(given, field, getattr(signoff, field))  # the caller's instance is current too
     return signoff

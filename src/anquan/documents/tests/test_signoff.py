@@ -271,3 +271,36 @@ def test_api_draft_review_sign(street):
     assert document.number == "甲街约谈〔2026〕1号" and document.kind == "interview"
     assert _client(street.other_leader).get(f"/api/v1/documents/signoffs/{sid}").status_code == 404
     assert _post(leader, f"/documents/signoffs/{sid}/approve", {"version": 3}).status_code in (404, 422)
+
+
+# --- notifications to the next actor -----------------------------------------------------------
+
+@pytest.mark.frozen(NOON)
+def test_the_next_actor_is_told_once(street, django_capture_on_commit_callbacks):
+    from anquan.notifications.models import Notification
+
+    def told():
+        return sorted((n.user.username, n.kind) for n in Notification.objects.select_related("user"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = street.draft(client_key="n-1")
+    # the organ's reviewers (staff and the leader), never the drafter nor another street's leader
+    assert told() == [("hegao", "signoff_review"), ("lingdao_t", "signoff_review")]
+    with django_capture_on_commit_callbacks(execute=True):
+        street.draft(client_key="n-1")  # a replayed request: the same draft, nobody told twice
+    assert len(told()) == 2
+    signoff = drafts.signoff_of(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        _move("review", street.colleague, signoff)
+    assert ("lingdao_t", "signoff_sign") in told() and ("hegao", "signoff_sign") not in told()
+    with django_capture_on_commit_callbacks(execute=True):
+        _move("return", street.leader, signoff, opinion="请补充值班电话")
+    returned = Notification.objects.get(kind="signoff_returned")
+    assert returned.user == street.drafter and "请补充值班电话" in returned.title
+    with django_capture_on_commit_callbacks(execute=True):
+        _move("resubmit", street.drafter, signoff)
+        _move("review", street.leader, signoff)
+        _move("sign", street.leader, signoff)
+    signed = Notification.objects.get(kind="signoff_signed")
+    assert signed.user == street.drafter and "甲街通报〔2026〕1号" in signed.title
+    assert not Notification.objects.filter(user=street.drafter, kind__in=["signoff_review", "signoff_sign"]).exists()
