@@ -11,18 +11,9 @@ from anquan.workbench.export import register_download
 
 from . import registers
 from .choices import ExtensionStatus, ListingLevel, ListingStatus
+from .exports import _local, _name
 from .models import OverdueExplanation
 from .views import permits_any
-
-
-def _name(user) -> str:
-    return "" if user is None else (user.person.name if user.person_id else user.username)
-
-
-def _local(moment):
-    from django.utils import timezone
-
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def _units(user):
@@ -106,16 +97,12 @@ EXPLANATION_COLUMNS = [("类型", 12), ("隐患编号", 18), ("场所", 26), ("�
                        ("现行整改期限", 12), ("内容", 50), ("提交人", 12), ("提交时间", 17)]
 
 
-def _explanation_rows(items, on):
-    return list(items)
-
-
 @require_GET
 @login_required
 def explanation_register(request):
     """逾期说明 and 提请研究: written explanations of missed deadlines and escalations to the government."""
     qs = registers.explanation_register(request.user, request.GET)
-    return _page(request, "hazards/registers/explanations.html", "逾期说明与提请研究", qs, _explanation_rows,
+    return _page(request, "hazards/registers/explanations.html", "逾期说明与提请研究", qs, lambda rows, on: rows,
                  registers.EXPLANATION_FILTERS, {"nav_active": "explanations", "kinds": OverdueExplanation.Kind.choices})
 
 
