@@ -13,6 +13,7 @@ from anquan.inspections.checklist_api import router as checklists_router
 from anquan.inspections.plan_api import router as plans_router
 from anquan.orgs.api import router as orgs_router
 from anquan.supervision.api import router as supervision_router
+from anquan.workbench.api import router as workbench_router
 
 
 class ChineseJSON(JSONRenderer):
@@ -39,3 +40,4 @@ api.add_router("", supervision_router)
 api.add_router("", documents_router)
 api.add_router("", hazards_router)
 api.add_router("", lookback_router)
+api.add_router("", workbench_router)
