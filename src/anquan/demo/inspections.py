@@ -537,4 +537,8 @@ def build_inspections(demo, *, seed: int, as_of: datetime.date, progress) -> dic
         from .supervision import build_supervision
 
         counts_s.update(build_supervision(demo, as_of=as_of))
+    with progress.step("街道甲公文签发") as counts_d, transaction.atomic():
+        from .signoffs import build_signoffs
+
+        counts_d.update(build_signoffs(demo, as_of=as_of))
     return counts
