@@ -25,6 +25,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from anquan.core.text import xml_safe
+
 XIAOBIAOSONG = "方正小标宋简体"
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
@@ -44,6 +46,12 @@ TYPE_WIDTH_MM = 156   # 210 − 28 − 26
 def chinese_date(day: datetime.date) -> str:
     """成文日期 as GB/T 9704 writes it: Arabic numerals, no leading zeros (2026年1月5日)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _add_run(paragraph, text: str):
+    """Every text of a document enters here: what XML cannot carry (a vertical tab from Word, a lone
+    surrogate) is dropped, so text stored before the input rule still prints (``core.text.xml_safe``)."""
+    return paragraph.add_run(xml_safe(text))
 
 
 def _fonts(run, name: str, size, *, bold=False, color=None) -> None:
@@ -96,7 +104,7 @@ def _row_flag(row, tag: str) -> None:
 def _page_field(paragraph) -> None:
     """``— PAGE —`` in 4号 宋体."""
     def text(value):
-        run = paragraph.add_run(value)
+        run = _add_run(paragraph, value)
         _fonts(run, SONG, SIZE_PAGE)
         return run
 
@@ -139,9 +147,9 @@ class OfficialLayout:
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_field(footer)
         props = self.doc.core_properties
-        props.title = title
-        props.author = organ
-        props.subject = number
+        props.title = xml_safe(title)
+        props.author = xml_safe(organ)
+        props.subject = xml_safe(number)
         stamp = datetime.datetime.combine(dated, datetime.time(9))
         props.created = props.modified = props.last_printed = stamp
         self._head()
@@ -150,15 +158,15 @@ class OfficialLayout:
     def _head(self) -> None:
         organ = self.doc.paragraphs[0] if self.doc.paragraphs else self.doc.add_paragraph()
         _spacing(organ, exact=Pt(40), before=0, after=24, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _fonts(organ.add_run(self.organ), XIAOBIAOSONG, SIZE_ORGAN, color=RED)
+        _fonts(_add_run(organ, self.organ), XIAOBIAOSONG, SIZE_ORGAN, color=RED)
         number = self.doc.add_paragraph()
         _spacing(number, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
-        _fonts(number.add_run(self.number), FANGSONG, SIZE_BODY)
+        _fonts(_add_run(number, self.number), FANGSONG, SIZE_BODY)
         _red_rule(number)
         self.doc.add_paragraph()  # 空一行
         title = self.doc.add_paragraph()
         _spacing(title, exact=Pt(35), align=WD_ALIGN_PARAGRAPH.CENTER)
-        _fonts(title.add_run(self.title), XIAOBIAOSONG, SIZE_TITLE)
+        _fonts(_add_run(title, self.title), XIAOBIAOSONG, SIZE_TITLE)
         self.doc.add_paragraph()  # 标题下空一行
 
     def recipients(self, text: str) -> None:
@@ -167,7 +175,7 @@ class OfficialLayout:
             return
         para = self.doc.add_paragraph()
         _spacing(para)
-        _fonts(para.add_run(text.rstrip("：:") + "："), FANGSONG, SIZE_BODY)
+        _fonts(_add_run(para, text.rstrip("：:") + "："), FANGSONG, SIZE_BODY)
 
     def paragraph(self, text: str, *, lead: str = "", keep_with_next: bool = False) -> None:
         """A 正文 paragraph; ``lead`` is set in 黑体 before it (e.g. "检查时间："); ``keep_with_next``
@@ -176,15 +184,15 @@ class OfficialLayout:
         _spacing(para, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         para.paragraph_format.keep_with_next = keep_with_next or None
         if lead:
-            _fonts(para.add_run(lead), HEITI, SIZE_BODY)
-        _fonts(para.add_run(text), FANGSONG, SIZE_BODY)
+            _fonts(_add_run(para, lead), HEITI, SIZE_BODY)
+        _fonts(_add_run(para, text), FANGSONG, SIZE_BODY)
 
     def heading(self, text: str, level: int = 1) -> None:
         """一级标题 (黑体) or 二级标题 (楷体), indented two characters like the 正文."""
         para = self.doc.add_paragraph()
         _spacing(para, indent_chars=2)
         para.paragraph_format.keep_with_next = True  # never orphaned at the foot of a page
-        _fonts(para.add_run(text), HEITI if level == 1 else KAITI, SIZE_BODY)
+        _fonts(_add_run(para, text), HEITI if level == 1 else KAITI, SIZE_BODY)
 
     def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None) -> None:
         table = self.doc.add_table(rows=1, cols=len(header))
@@ -212,7 +220,7 @@ class OfficialLayout:
     def _cell(self, cell, text: str, *, bold=False) -> None:
         para = cell.paragraphs[0]
         _spacing(para, exact=Pt(20), align=WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT)
-        _fonts(para.add_run(text), HEITI if bold else FANGSONG, SIZE_TABLE)
+        _fonts(_add_run(para, text), HEITI if bold else FANGSONG, SIZE_TABLE)
 
     def image(self, data: bytes, *, width_mm: float = 40, caption: str = "") -> None:
         para = self.doc.add_paragraph()
@@ -220,7 +228,7 @@ class OfficialLayout:
         para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         para.paragraph_format.keep_together = True
         if caption:
-            _fonts(para.add_run(caption), FANGSONG, SIZE_BODY)
+            _fonts(_add_run(para, caption), FANGSONG, SIZE_BODY)
         para.add_run().add_picture(io.BytesIO(data), width=Mm(width_mm))
 
     def closing(self, *, organ: str | None = None) -> None:
@@ -231,11 +239,11 @@ class OfficialLayout:
         _spacing(name, align=WD_ALIGN_PARAGRAPH.RIGHT)
         name.paragraph_format.keep_with_next = True  # the 落款 stays with its 成文日期
         name.paragraph_format.right_indent = Pt(16 * 2)
-        _fonts(name.add_run(organ or self.organ), FANGSONG, SIZE_BODY)
+        _fonts(_add_run(name, organ or self.organ), FANGSONG, SIZE_BODY)
         date = self.doc.add_paragraph()
         _spacing(date, align=WD_ALIGN_PARAGRAPH.RIGHT)
         date.paragraph_format.right_indent = Pt(16 * 4)
-        _fonts(date.add_run(chinese_date(self.dated)), FANGSONG, SIZE_BODY)
+        _fonts(_add_run(date, chinese_date(self.dated)), FANGSONG, SIZE_BODY)
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()

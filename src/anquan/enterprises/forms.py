@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from anquan.core.text import TextRuleMixin
 from anquan.orgs.models import Industry, OrgUnit, UnitKind
 
 from . import credit_code
@@ -22,7 +23,7 @@ class ScopedFormMixin:
         self.fields[field].error_messages["invalid_choice"] = _("所选网格不存在或不在您的管辖范围内")
 
 
-class EnterpriseForm(ScopedFormMixin, forms.ModelForm):
+class EnterpriseForm(TextRuleMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [
@@ -54,7 +55,7 @@ class EnterpriseForm(ScopedFormMixin, forms.ModelForm):
         return data
 
 
-class SiteForm(ScopedFormMixin, forms.ModelForm):
+class SiteForm(TextRuleMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Site
         fields = ["name", "kind", "enterprise", "grid", "industry", "address", "contact_name", "contact_phone"]

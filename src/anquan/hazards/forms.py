@@ -12,6 +12,7 @@ from django.utils import timezone
 from anquan.accounts.models import Person
 from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
+from anquan.core.text import TextRuleMixin
 from anquan.core.views import bootstrapify
 
 from .choices import HazardSource
@@ -100,7 +101,7 @@ class MultiImageField(forms.FileField):
         return [f for f in files if f]
 
 
-class RecordForm(HazardForm):
+class RecordForm(TextRuleMixin, HazardForm):
     """The record page (登记隐患): HazardForm plus the place-dependent pickers and the photos."""
 
     site = forms.IntegerField(label="场所", widget=forms.HiddenInput)
@@ -150,7 +151,7 @@ class RecordForm(HazardForm):
         bootstrapify(self)
 
 
-class HazardEditForm(forms.ModelForm):
+class HazardEditForm(TextRuleMixin, forms.ModelForm):
     """修改隐患信息: the descriptive fields only (deadline, level, site and unit have their own services);
     the 重大 report and 治理方案 are shown for a 重大 hazard."""
 

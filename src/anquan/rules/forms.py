@@ -22,7 +22,7 @@ def indented(unit: OrgUnit) -> str:
     return "\u3000" * unit.depth + f"{unit.name}（{unit.get_kind_display()}）"
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(TextRuleMixin, forms.Form):
     unit = forms.ModelChoiceField(label="适用区划", queryset=OrgUnit.objects.none(), required=False,
                                   empty_label="全系统（所有区划）",
                                   help_text="对所选区划及其全部下级生效；下级另有设置的，以下级为准。")
@@ -37,7 +37,7 @@ class OverrideForm(forms.Form):
         field.label_from_instance = indented
 
 
-class HolidayYearForm(forms.Form):
+class HolidayYearForm(TextRuleMixin, forms.Form):
     year = forms.IntegerField(label="年份", min_value=YEAR_RANGE.start, max_value=YEAR_RANGE.stop - 1)
     source_document = forms.CharField(label="依据文件", max_length=200,
                                       help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕X号）")

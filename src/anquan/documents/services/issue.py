@@ -16,6 +16,7 @@ from anquan.audit.services import record, snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.scoping import ScopedQuerySet
 from anquan.core.services import bump_version
+from anquan.core.text import xml_safe
 from anquan.orgs.models import DepartmentKind, UnitKind
 from anquan.rules import calendar
 
@@ -106,22 +107,25 @@ def issuing_assignment(actor, *, about=None, issuer_unit=None, issuer_department
 
 
 def _clean(kind, title, recipients, paragraphs) -> tuple[str, str, list[str]]:
+    """The text of a document, checked. Characters XML cannot carry are dropped here rather than refused:
+    generators quote stored records (a hazard description entered before the input rule), and a document
+    must still issue; text typed for a document is refused earlier, at the API's or the form's input rule."""
     errors: dict[str, list[str]] = {}
     if kind not in DocumentKind.values:
         errors["kind"] = ["请选择有效的文书类型"]
-    title = (title or "").strip()
+    title = xml_safe(title or "").strip()
     if not title:
         errors["title"] = ["请填写公文标题"]
     elif len(title) > 200:
         errors["title"] = ["公文标题不能超过200个字"]
-    recipients = (recipients or "").strip()
+    recipients = xml_safe(recipients or "").strip()
     if len(recipients) > 300:
         errors["recipients"] = ["主送机关不能超过300个字"]
     if isinstance(paragraphs, str) or not isinstance(paragraphs, (list, tuple)):
         errors["paragraphs"] = ["正文须为段落列表"]
         paragraphs = []
     else:
-        paragraphs = [str(p).strip() for p in paragraphs if str(p).strip()]
+        paragraphs = [text for text in (xml_safe(str(p)).strip() for p in paragraphs) if text]
         if not paragraphs:
             errors["paragraphs"] = ["请填写公文正文"]
         elif len(paragraphs) > MAX_PARAGRAPHS or sum(len(p) for p in paragraphs) > 50_000:
