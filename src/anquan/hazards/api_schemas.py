@@ -16,13 +16,13 @@ from pydantic import ConfigDict
 
 from anquan.core.api_support import Id, Version
 from anquan.core.errors import Invalid
-from anquan.core.uploads import MAX_IMAGE_BYTES
+from anquan.core.uploads import MAX_IMAGE_BYTES, MAX_PHOTOS_PER_UPLOAD
 from anquan.rules.calendar import today
 from anquan.rules.deadlines import is_overdue, verification_due
 
 from .models import DeadlineExtension, Hazard, HazardPhoto, OverdueExplanation, RectificationRound
 
-MAX_PHOTOS = 9
+MAX_PHOTOS = MAX_PHOTOS_PER_UPLOAD
 Text = Annotated[str, Field(max_length=10000)]
 Short = Annotated[str, Field(max_length=200)]
 Photos = Annotated[list[Annotated[str, Field(max_length=MAX_IMAGE_BYTES * 4 // 3 + 100)]], Field(max_length=MAX_PHOTOS)]

@@ -13,6 +13,7 @@ from anquan.accounts.models import Person
 from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
 from anquan.core.text import TextRuleMixin
+from anquan.core.uploads import MAX_PHOTOS_PER_UPLOAD, too_many_photos
 from anquan.core.views import bootstrapify
 
 from .choices import HazardSource
@@ -98,7 +99,10 @@ class MultiImageField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [f for f in files if f]
+        files = [f for f in files if f]
+        if len(files) > MAX_PHOTOS_PER_UPLOAD:  # the API's cap too: a page stored 12 where the API takes 9
+            raise forms.ValidationError(too_many_photos(len(files)))
+        return files
 
 
 class RecordForm(TextRuleMixin, HazardForm):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anquan.core.errors import Conflict, Invalid, NotFound
 from anquan.core.services import authorize, safe_id
+from anquan.core.uploads import check_count
 from anquan.core.views import apply_errors, bootstrapify, login_required
 
 from . import services
@@ -67,7 +68,7 @@ def _date(request, field: str, label: str) -> datetime.date:
 
 
 def _photos(request, field: str) -> list[bytes]:
-    return [f.read() for f in request.FILES.getlist(field)]
+    return [f.read() for f in check_count(request.FILES.getlist(field), field)]
 
 
 def _child(model, user, hazard, pk):
