@@ -7,8 +7,9 @@ through ``visible_to`` (out-of-scope rows never appear). The params are query-st
 
 - listings      status (挂牌督办中 … 已摘牌, or ``active`` = not yet 摘牌), level, unit, q,
                 mine=1 (resume applied, awaiting MY level's on-site review)
-- extensions    status (待审批/已批准/未批准), unit, q, mine=1 (pending, and I may decide it:
-                who-found-it rule, not my own request)
+- extensions    status (待审批/已批准/未批准), unit, q, mine=1 (pending and waiting on me: I may
+                decide it by the who-found-it rule and it is not my own request; the 安委办 only
+                for what its level found, ``services.common.waiting_q``)
 - explanations  kind (explanation/escalation), open=1 (the hazard is not yet 销号) / 0, unit, q,
                 from/to (submission date)
 
@@ -146,10 +147,11 @@ def extension_register(user, params=None) -> QuerySet[DeadlineExtension]:
 
 
 def mine_q(user) -> Q:
-    """Pending requests that ``user`` may decide (``services.deadlines.extension_decide`` would accept)."""
+    """Pending requests waiting on ``user``: ``services.deadlines.extension_decide`` would accept the
+    decision, and nobody closer decides it (``services.common.waiting_q``)."""
     from .models import Hazard
 
-    decidable = Hazard.objects.filter(overseen_q(user, "hazard.decide_extension")).values("pk")
+    decidable = Hazard.objects.filter(overseen_q(user, "hazard.decide_extension", waiting=True)).values("pk")
     return Q(status=ExtensionStatus.PENDING, hazard__in=decidable) & ~Q(requested_by=user)
 
 

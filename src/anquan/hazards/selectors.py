@@ -29,7 +29,8 @@ ignored here — free-text search is the list page's own)::
     closed_from, closed_to   YYYY-MM-DD, inclusive, on the closing date (closed_on)
     include_voided           1 = include voided (作废) records; by default they are left out
     verifiable    1 = 待验收 that waits on the user: awaiting verification, one of the user's
-                  assignments may verify it (who-found-it rule, ``services.common.oversee_q``) and
+                  assignments may verify it and it waits on that assignment (who-found-it rule;
+                  the 安委办 only for what its own level found: ``services.common.waiting_q``), and
                   the user did not submit the pending round; needs ``user`` (without: nothing)
 
 A value that cannot mean anything (an unknown status, a malformed date or id) matches
@@ -167,7 +168,7 @@ def _verifiable_q(user) -> Q:
     if user is None:
         raise _Nothing
     mine = RectificationRound.objects.filter(hazard=OuterRef("pk"), verdict="pending", submitted_by=user)
-    return Q(status=HazardStatus.AWAITING) & overseen_q(user, "hazard.verify") & ~Q(Exists(mine))
+    return Q(status=HazardStatus.AWAITING) & overseen_q(user, "hazard.verify", waiting=True) & ~Q(Exists(mine))
 
 
 def filter_hazards(qs: QuerySet[Hazard], params, today: datetime.date | None = None, *, user=None) -> QuerySet[Hazard]:

@@ -109,15 +109,31 @@ def oversee_q(assignment) -> Q:
     return Q(pk__in=[])
 
 
-def overseen_q(user, action: str) -> Q:
+def waiting_q(assignment) -> Q:
+    """``oversee_q`` narrowed to what *waits on* this assignment (待验收, 延期待批 on the workbench).
+
+    The 安委办 may verify or decide anything in its territory, but only what its own level found waits on
+    it; everything else waits on the street, department or enterprise closer to it — as notifications ask
+    only the closest (``notifications.recipients.closest``), or every submission in a district would
+    wait on the 安委办 too.
+    """
+    q = oversee_q(assignment)
+    if assignment.role == "anweiban":
+        q &= Q(finder_unit_id=assignment.unit_id, finder_department__isnull=True)
+    return q
+
+
+def overseen_q(user, action: str, waiting: bool = False) -> Q:
     """Hazards on which ONE active assignment of ``user`` both permits ``action`` (in scope) and passes
-    the who-found-it rule — the rows ``authorize_oversight`` would accept."""
+    the who-found-it rule — the rows ``authorize_oversight`` would accept; with ``waiting``, only those
+    that wait on the user (``waiting_q``)."""
     from anquan.accounts.scope import active_assignments
 
+    rule = waiting_q if waiting else oversee_q
     combined = Q(pk__in=[])
     for assignment in active_assignments(user):
         if assignment.permits(action):
-            combined |= Hazard.objects.assignment_q(assignment) & oversee_q(assignment)
+            combined |= Hazard.objects.assignment_q(assignment) & rule(assignment)
     return combined
 
 
