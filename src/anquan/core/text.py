@@ -109,6 +109,35 @@ class TextRuleMixin:
                 field.validators.append(refuse_control_characters)
 
 
+# ------------------------------------------------------------------ the last guard, at the database
+
+#: What no database column can hold: PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def guard_columns(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """``pre_save`` of every model of the project: a text longer than its column, or holding what no column
+    can hold, is refused as ``Invalid`` (a 422 / form error in Chinese) instead of a DataError on PostgreSQL
+    and a 500 — the net under the checks at the edge (forms, schemas, ``clean_text``), for the field someone
+    forgot. SQLite ignores ``max_length``, so without it a test on SQLite passes what PostgreSQL refuses."""
+    if raw or not sender.__module__.startswith("anquan."):
+        return
+    errors: dict[str, list[str]] = {}
+    for field in sender._meta.concrete_fields:
+        if update_fields is not None and field.name not in update_fields:
+            continue
+        value = getattr(instance, field.attname, None)
+        if not isinstance(value, str):
+            continue
+        if field.max_length and len(value) > field.max_length and getattr(field, "get_internal_type", None):
+            if field.get_internal_type() in ("CharField", "SlugField", "EmailField", "URLField"):
+                errors.setdefault(field.name, []).append(too_long(field.max_length, str(field.verbose_name)))
+        if UNSTORABLE.search(value):
+            errors.setdefault(field.name, []).append(f"{field.verbose_name}{CONTROL_MESSAGE}")
+    if errors:
+        raise Invalid(errors)
+
+
 # ------------------------------------------------------------------ spreadsheets (openpyxl)
 
 def _is_formula_text(value: str) -> bool:
@@ -153,6 +182,6 @@ def sheet_value(cell, value):
     return cell
 
 
-__all__ = ["CONTROL_MESSAGE", "FORMULA_LEADS", "ILLEGAL", "TextRuleMixin", "clean_text", "has_illegal",
+__all__ = ["CONTROL_MESSAGE", "FORMULA_LEADS", "ILLEGAL", "TextRuleMixin", "clean_text", "guard_columns", "has_illegal",
            "illegal_paths", "refuse_control_characters", "sheet_value", "text_cell", "text_cells", "too_long",
            "write_only_cell", "xml_safe"]

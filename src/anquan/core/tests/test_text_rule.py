@@ -171,3 +171,23 @@ def test_every_form_of_the_project_applies_the_rule():
     assert len(classes) >= 10
     missing = sorted(f"{c.__module__}.{c.__qualname__}" for c in classes if not issubclass(c, TextRuleMixin))
     assert missing == []
+
+
+# ------------------------------------------------------------------ the last guard at the database
+
+def test_the_database_guard_refuses_what_postgresql_would(signed_in):
+    from anquan.core.errors import Invalid
+
+    _, ids = signed_in
+    site = Site.objects.get(pk=ids["site_id"])
+    site.name = "场" * (Site._meta.get_field("name").max_length + 1)
+    with pytest.raises(Invalid) as refused:
+        site.save()
+    assert refused.value.errors == {"name": [text.too_long(Site._meta.get_field("name").max_length, "场所名称")]}
+    hazard = Hazard.objects.get(pk=ids["hazard_id"])
+    hazard.measures = "甲\x00乙"  # a TextField: no length, but NUL cannot be stored in PostgreSQL
+    with pytest.raises(Invalid) as refused:
+        hazard.save(update_fields=["measures"])
+    assert list(refused.value.errors) == ["measures"]
+    hazard.measures = "甲\x0b乙"  # storable: the writers drop it on the way out
+    hazard.save(update_fields=["measures"])
