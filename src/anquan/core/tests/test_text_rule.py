@@ -9,7 +9,6 @@ import pkgutil
 
 import pytest
 from django import forms
-from django.test import Client
 
 import anquan
 from anquan.core import text
@@ -139,9 +138,8 @@ def test_the_form_rule_refuses_control_characters_in_chinese():
 
 
 def test_a_model_form_gets_the_rule_on_generated_fields(signed_in):
-    from anquan.enterprises.forms import EnterpriseForm
-
     from anquan.accounts.models import User
+    from anquan.enterprises.forms import EnterpriseForm
 
     _, ids = signed_in
     enterprise = Enterprise.objects.get(pk=ids["*"])

@@ -68,7 +68,7 @@ def test_the_record_page_refuses_twelve_photos(signed_in):
 
 @pytest.mark.django_db
 def test_a_page_action_refuses_twelve_photos(signed_in):
-    client, ids = signed_in
+    _, ids = signed_in
     hazard = Hazard.objects.get(pk=ids["hazard_id"])
     photos = [SimpleUploadedFile(f"p{i}.png", png(), content_type="image/png") for i in range(12)]
     from anquan.hazards import views_actions

@@ -44,7 +44,7 @@ def test_a_description_holding_a_vertical_tab_issues_its_order(w):
 def test_circular_with_control_characters_is_422_in_chinese(w, raw):
     client = Client()
     client.force_login(w.zhifa_a)
-    body = '{"title": "关于检查情况的通报", "paragraphs": ["第一段", %s]}' % raw
+    body = '{"title": "关于检查情况的通报", "paragraphs": ["第一段", ' + raw + "]}"
     r = client.post("/api/v1/documents/circular", data=body, content_type="application/json")
     assert r.status_code == 422, r.content
     assert r.json()["errors"] == {"paragraphs.1": [CONTROL_MESSAGE]}
