@@ -19,8 +19,10 @@ A provider (``Todo``) is::
 
 The rule every provider keeps: ``count`` counts the very queryset the page behind ``url``
 lists (the same selector and filters), so a number and its list never disagree
-(``workbench/tests/test_counts.py`` checks it for every demo role). ``hint`` is an optional
-short explanation shown under the label.
+(``workbench/tests/test_counts.py`` checks it for every demo role, reading the list's length from
+the ``page`` — a Django paginator page — of the page's template context, so a list page behind a
+to-do paginates with ``core.views.paginate`` or alike). ``hint`` is an optional short explanation
+shown under the label.
 
 Register with ``register(Todo(...))`` or the ``todo(...)`` decorator on the count function::
 
