@@ -15,6 +15,7 @@ from anquan.accounts.scope import active_assignments
 from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version, safe_id
+from anquan.core.text import TextRuleMixin
 from anquan.enterprises.models import Site
 from anquan.notifications.services import notify_event
 from anquan.orgs.models import Department, OrgUnit
@@ -28,7 +29,7 @@ DESCRIPTIVE = ["category", "description", "location", "measures", "funds", "cont
                "plan_timeline", "plan_safety"]
 
 
-class HazardForm(forms.ModelForm):
+class HazardForm(TextRuleMixin, forms.ModelForm):
     """Field validation shared by pages, API and importer (choices of site/category are checked by the service)."""
 
     responsible_name = forms.CharField(label="整改责任人", max_length=50, required=False)
