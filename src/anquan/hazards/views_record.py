@@ -90,7 +90,8 @@ def hazard_record(request):
             except Invalid as exc:
                 apply_errors(form, exc.errors)
             else:
-                note = "（立查立改，已现场销号）" if hazard.status == "closed" else ""
+                note = {"closed": "（立查立改，已现场销号）", "awaiting_verification": "（立查立改，待本企业其他人员验收）"}.get(
+                    hazard.status, "") if hazard.immediate else ""
                 messages.success(request, f"已登记隐患 {hazard.number}{note}。")
                 return redirect("hazards:detail", pk=hazard.pk)
         else:

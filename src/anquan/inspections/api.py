@@ -25,6 +25,7 @@ from anquan.core.api_support import AUTH, Id, Pages, Version
 from anquan.core.errors import NotFound
 from anquan.core.services import get_visible
 from anquan.hazards.api_schemas import decode_photos
+from anquan.rules.catalog import get_rule
 
 from .models import Answer, AnswerPhoto, Inspection, Signature
 from .services import perform
@@ -156,7 +157,7 @@ class AnswerIn(Schema):
     hazard_description: str = Field("", max_length=2000)
     hazard_level: str = Field("", max_length=10)
     hazard_location: str = Field("", max_length=200)
-    rectify_days: int | None = Field(None, ge=1, le=365)
+    rectify_days: int | None = Field(None, ge=1, le=get_rule("hazard.deadline.max_days").max_value)  # the locality's maximum: the service
 
 
 class PhotoIn(Schema):

@@ -91,6 +91,14 @@ RULES: dict[str, Rule] = _rules(
          ORDER_16 + "第十四条：于下一季度15日前报送", "day_of_month", "S", 1, 28),
     Rule("stats.annual_due", "01-31", "隐患排查治理年度统计分析表报送：次年日期",
          ORDER_16 + "第十四条：于下一年1月31日前报送", "month_day", "S"),
+    # Bounds of the dates a hazard carries (issue 11: found 2001-01-01 and deadline 9999-12-31 were stored).
+    # No statute sets them; they catch typing errors and keep the ledger's figures honest. [L]
+    Rule("hazard.found_at.max_past_days", 365, "隐患登记：发现时间最早可追溯的天数（早于此的隐患不再补登）",
+         "地方做法：" + ORDER_16 + "要求如实记录隐患排查治理情况，未规定补登期限；平台默认可补登一年内发现的隐患"
+         "（上一年度台账可在年度统计报送前补齐），更早的按档案管理，以地方规定为准", "calendar_days", "L", 1, 3660),
+    Rule("hazard.deadline.max_days", 365, "整改期限最长天数（自确定之日起；延期、回头看重新整改、挂牌督办期限、检查整改天数同受此限）",
+         "地方做法：" + ORDER_16 + "未规定整改期限上限（一般隐患立即或限期整改，重大隐患按治理方案的时限）；"
+         "平台默认不超过365日，需要更长时间的经延期审批分段延长，以地方规定为准", "calendar_days", "L", 1, 1830),
     Rule("recheck.sample_percent", 10, "已销号隐患“回头看”抽查比例",
          "地方做法（回头看抽查比例各地自定，平台默认值）", "percent", "L", 0, 100),
     # Coverage (拉网式排查): how often a site should be inspected by government, per its enterprise's risk colour.

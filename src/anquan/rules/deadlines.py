@@ -100,3 +100,15 @@ def annual_report_due(year: int, *, unit=None) -> datetime.date:
     """Annual statistics for ``year`` (令第16号 第十四条 "下一年1月31日前"): 31 January of the next year, not moved."""
     month, day = parse_month_day(values.get("stats.annual_due", unit))
     return datetime.date(year + 1, month, day)
+
+
+def latest_deadline(start: datetime.date, *, unit=None) -> datetime.date:
+    """The latest deadline that may be set on ``start`` (the day found, the day an extension or a
+    reopening is asked): ``hazard.deadline.max_days`` calendar days later. One rule for every deadline
+    of the hazard loop and for an inspection's 整改天数, so 9999-12-31 cannot be typed anywhere."""
+    return start + datetime.timedelta(days=values.get("hazard.deadline.max_days", unit))
+
+
+def earliest_finding(today: datetime.date, *, unit=None) -> datetime.date:
+    """The earliest day a hazard recorded ``today`` may have been found (``hazard.found_at.max_past_days``)."""
+    return today - datetime.timedelta(days=values.get("hazard.found_at.max_past_days", unit))

@@ -211,6 +211,16 @@ def audit(actor, assignment, hazard: Hazard, action: str, before: dict | None = 
                   after=after if after is not None else snapshot(hazard), reason=reason)
 
 
+def require_within_max(value, start, unit, field: str, what: str, since: str = "申请之日") -> None:
+    """Refuse a deadline later than ``start`` + ``hazard.deadline.max_days`` (the one rule for every
+    deadline of the loop; ``unit``: the hazard's grid, whose locality may set its own)."""
+    from anquan.rules.deadlines import latest_deadline
+
+    latest = latest_deadline(start, unit=unit)
+    if value > latest:
+        raise Invalid({field: [f"{what}不能晚于{latest:%Y-%m-%d}（自{since}起最长{(latest - start).days}日）"]})
+
+
 def require_reason(reason: str, field: str = "reason", what: str = "理由") -> str:
     reason = (reason or "").strip()
     if not reason:

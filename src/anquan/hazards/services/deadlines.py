@@ -14,7 +14,7 @@ from anquan.notifications.services import notify_event
 
 from ..choices import OPEN_FOR_RECTIFIER, ExtensionStatus
 from ..models import DeadlineExtension, Hazard, OverdueExplanation
-from .common import audit, authorize_oversight, authorize_rectifier, require_live, require_reason
+from .common import audit, authorize_oversight, authorize_rectifier, require_live, require_reason, require_within_max
 
 
 def _today():
@@ -35,6 +35,7 @@ def extension_request(*, actor, hazard: Hazard, new_deadline: datetime.date, rea
         raise Conflict("整改期限已过，不能再申请延期；请向安委办提交逾期书面说明")
     if not isinstance(new_deadline, datetime.date) or new_deadline <= hazard.deadline_in_force:
         raise Invalid({"new_deadline": ["申请延至的日期须晚于现行整改期限"]})
+    require_within_max(new_deadline, _today(), hazard.grid, "new_deadline", "申请延至的日期")
     try:
         with transaction.atomic():
             extension = DeadlineExtension.objects.create(

@@ -22,6 +22,7 @@ from .common import (
     require_live,
     require_plan,
     require_reason,
+    require_within_max,
     save_photos,
 )
 
@@ -147,6 +148,7 @@ def hazard_recheck(*, actor, hazard: Hazard, version, passed: bool, reason: str 
     reason = require_reason(reason, what="复查发现的问题")
     if new_deadline is None or new_deadline < _today():
         raise Invalid({"new_deadline": ["请填写不早于今天的新整改期限"]})
+    require_within_max(new_deadline, _today(), hazard.grid, "new_deadline", "新整改期限", "复查之日")
     target = next_status(hazard, "reopen")
     bump_version(hazard, version)
     hazard.status, hazard.deadline_in_force = target, new_deadline

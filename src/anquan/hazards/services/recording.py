@@ -18,7 +18,9 @@ from anquan.core.services import authorize, bump_version, safe_id
 from anquan.core.text import TextRuleMixin
 from anquan.enterprises.models import Site
 from anquan.notifications.services import notify_event
-from anquan.orgs.models import Department, OrgUnit
+from anquan.orgs.models import Department, OrgUnit, UnitKind
+from anquan.rules.calendar import local_date, today
+from anquan.rules.deadlines import earliest_finding, latest_deadline
 
 from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
 from ..models import ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory, RectificationRound
@@ -40,8 +42,10 @@ class HazardForm(TextRuleMixin, forms.ModelForm):
         fields = ["description", "location", "source", "found_at", "level", "immediate", "measures", "funds",
                   "deadline", "contingency_plan", *DESCRIPTIVE[6:]]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit=None, **kwargs):
+        """``unit``: the site's grid, whose locality's rules bound the dates (None: the system-wide rules)."""
         super().__init__(*args, **kwargs)
+        self.unit = unit
         self.fields["found_at"].required = False
         self.fields["deadline"].required = False
         self.fields["funds"].max_digits = 14
@@ -50,16 +54,24 @@ class HazardForm(TextRuleMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         found_at = data.get("found_at") or timezone.now()
+        found_on = local_date(found_at)
         if found_at > timezone.now() + datetime.timedelta(minutes=5):
             self.add_error("found_at", "发现时间不能晚于当前时间")
+        elif found_on < (earliest := earliest_finding(today(), unit=self.unit)):
+            self.add_error("found_at", f"发现时间不能早于{earliest:%Y-%m-%d}（只能登记{(today() - earliest).days}日内发现的隐患）")
         data["found_at"] = found_at
         data["level"] = data.get("level") or HazardLevel.GENERAL
+        deadline = data.get("deadline")
+        if deadline and deadline > (latest := latest_deadline(found_on, unit=self.unit)):
+            # checked for 立查立改 too: its deadline is the day found, but a typed one must not be stored
+            self.add_error("deadline", f"整改期限不能晚于{latest:%Y-%m-%d}（自发现之日起最长{(latest - found_on).days}日；"
+                                       "确需更长时间的，到期前申请延期）")
         if data.get("immediate"):
             if data["level"] == HazardLevel.MAJOR:
                 self.add_error("immediate", "重大事故隐患不能立查立改")
-        elif not data.get("deadline"):
+        elif not deadline:
             self.add_error("deadline", "请填写整改期限")
-        elif data["deadline"] < timezone.localtime(found_at).date():
+        elif deadline < found_on:
             self.add_error("deadline", "整改期限不能早于发现日期")
         return data
 
@@ -90,6 +102,36 @@ def _category(pk):
     return category
 
 
+#: The roles an official must hold the judging permission for (``hazard.judge_major``) to record a 重大 hazard.
+NO_JUDGING = {"grid_worker": "网格员不能直接登记重大事故隐患：请按一般事故隐患登记，由街道（乡镇）或行业部门对照判定标准判定"}
+
+
+def major_refusal(assignment, criterion) -> dict[str, list[str]] | None:
+    """Why ``assignment`` may not record a 重大 hazard (None when it may).
+
+    重大 is a judgement against a published 判定标准 item (rules.md "Hazards"), so a criterion is always
+    named; and it is made by whoever may judge (``hazard.judge_major``: 安委办, street, department,
+    inspector, expert) — a grid worker or a supervision-group member records 一般 and the street or
+    department judges it (``hazard_judge_major``). An enterprise reports its own 重大 hazard (安全生产法
+    第四十一条) without that permission: grading up only brings its regulator in (``may_oversee``)."""
+    if assignment.scope_kind != ScopeKind.ENTERPRISE and not assignment.permits("hazard.judge_major"):
+        return {"level": [NO_JUDGING.get(assignment.role, "您没有判定重大事故隐患的权限：请按一般事故隐患登记，由有判定权限的单位对照判定标准判定")]}
+    if criterion is None:
+        return {"criterion": ["登记重大事故隐患须选择所依据的重大事故隐患判定标准条款"]}
+    return None
+
+
+def responsible_people(site):
+    """Who may be named 整改责任人 (五落实·责任) at ``site``: people of whoever answers for the fix — the
+    site's enterprise (主体责任), or at a place without one the territorial units from its street down
+    to its grid (属地; ``may_rectify``). Not "anyone the recorder can see": a street sees the units
+    above it and must not name a city official as the one who fixes a fire exit."""
+    if site.enterprise_id:
+        return Person.objects.filter(enterprise_id=site.enterprise_id, voided_at__isnull=True)
+    local = OrgUnit.objects.filter(pk__in=site.grid.ancestor_ids(), kind__in=[UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID])
+    return Person.objects.filter(unit__in=local, department__isnull=True, enterprise__isnull=True, voided_at__isnull=True)
+
+
 def people_for(actor, site):
     """People who may be named on a hazard at ``site``: the site's enterprise's people, and people of
     the units and departments ``actor`` can see (never an arbitrary person id from elsewhere)."""
@@ -102,9 +144,10 @@ def people_for(actor, site):
 def _responsible(data, actor, site) -> Person | None:
     """The named responsible person (五落实·责任), picked by id within reach, or found/created by name and phone."""
     if data.get("responsible_person"):
-        person = people_for(actor, site).filter(pk=safe_id(data["responsible_person"]) or 0).first()
+        person = responsible_people(site).filter(pk=safe_id(data["responsible_person"]) or 0).first()
         if person is None:
-            raise Invalid({"responsible_person": ["所选责任人不存在或不在您的管辖范围内"]})
+            who = "该场所所属企业" if site.enterprise_id else "该场所所在的街道（乡镇）、社区或网格"
+            raise Invalid({"responsible_person": [f"整改责任人须是{who}的人员"]})
         return person
     name = (data.get("responsible_name") or "").strip()[:50]
     if not name:
@@ -130,11 +173,15 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
     if site is None:
         raise Invalid({"site": ["所选场所不存在或不在您的管辖范围内"]})
     assignment = Site.objects.authorizing_assignment(actor, "hazard.record", site.pk)
-    clean = _valid(HazardForm(data=data))
+    clean = _valid(HazardForm(data=data, unit=site.grid))
     if assignment.scope_kind == ScopeKind.ENTERPRISE and clean["source"] != HazardSource.SELF:
         raise Invalid({"source": ["企业登记的隐患来源只能是“企业自查”"]})
     criterion = _criterion(data.get("criterion"))
     level = HazardLevel.MAJOR if criterion else clean["level"]
+    if level == HazardLevel.MAJOR and inspection is None:  # from a visit, the checklist's criterion decides
+        refusal = major_refusal(assignment, criterion)
+        if refusal:
+            raise Invalid(refusal)
     if clean["immediate"] and level == HazardLevel.MAJOR:
         raise Invalid({"immediate": ["重大事故隐患不能立查立改"]})
     if clean["immediate"] and not after_photos:
@@ -171,8 +218,10 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
         hazard.found_by.set([actor.person_id])
     save_photos(actor, hazard, photos, PhotoKind.FINDING)
     if clean["immediate"]:
-        _close_on_the_spot(actor, assignment, hazard, after_photos, now)
+        _fixed_on_the_spot(actor, assignment, hazard, after_photos, now)
     audit(actor, assignment, hazard, "record")
+    if hazard.status == HazardStatus.AWAITING:
+        notify_event("verification_waiting", hazard, key=f"verify:h{hazard.pk}:r1", actor=actor, round=1)
     if hazard.status != HazardStatus.CLOSED and hazard.source != HazardSource.SELF:
         notify_event("hazard_recorded", hazard, key=f"recorded:h{hazard.pk}", actor=actor)
     if level == HazardLevel.MAJOR:
@@ -180,15 +229,26 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
     return hazard
 
 
-def _close_on_the_spot(actor, assignment, hazard: Hazard, after_photos, now) -> None:
-    """立查立改: fixed in the inspector's presence; the inspector's after-photo is the verification."""
+def _fixed_on_the_spot(actor, assignment, hazard: Hazard, after_photos, now) -> None:
+    """立查立改 with the after-photo as round 1.
+
+    An official saw the fix made in front of them: their after-photo is the verification, and the
+    hazard closes at once. An enterprise that fixed its own hazard is its rectifier, and the
+    rectifier never verifies (rules of the house 7): the round waits (待验收) for another person of
+    the enterprise, exactly as any enterprise closure does (``may_oversee``, ``hazard_verify``)."""
+    own_fix = assignment.scope_kind == ScopeKind.ENTERPRISE
+    verdict = {} if own_fix else {"verdict": Verdict.PASSED, "verified_by": actor, "verified_role": assignment.role,
+                                  "verified_at": now, "verdict_reason": "立查立改，现场确认"}
     rnd = RectificationRound.objects.create(
         hazard=hazard, number=1, measures_taken=hazard.measures or "现场立即整改", submitted_by=actor,
         submitted_role=assignment.role, submitted_at=now, deadline_at_submission=hazard.deadline_in_force, on_time=True,
-        verdict=Verdict.PASSED, verified_by=actor, verified_role=assignment.role, verified_at=now,
-        verdict_reason="立查立改，现场确认",
+        **verdict,
     )
     save_photos(actor, hazard, after_photos, PhotoKind.AFTER, round=rnd)
+    if own_fix:
+        hazard.status, hazard.submitted_at = HazardStatus.AWAITING, now
+        hazard.save(update_fields=["status", "submitted_at"])
+        return
     hazard.status, hazard.submitted_at = HazardStatus.CLOSED, now
     hazard.closed_at, hazard.closed_on, hazard.closed_by, hazard.closed_on_time = now, timezone.localdate(now), actor, True
     hazard.save(update_fields=["status", "submitted_at", "closed_at", "closed_on", "closed_by", "closed_on_time"])

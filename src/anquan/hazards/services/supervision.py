@@ -14,7 +14,7 @@ from anquan.orgs.models import UnitKind
 
 from ..choices import ControlKind, HazardLevel, HazardStatus, ListingLevel, ListingStatus
 from ..models import Hazard, InterimControl, ListedSupervision
-from .common import audit, require_live, require_reason
+from .common import audit, require_live, require_reason, require_within_max
 from .loop import close_by_listing_level
 
 LEVEL_OF_KIND = {UnitKind.DISTRICT: ListingLevel.DISTRICT, UnitKind.CITY: ListingLevel.CITY, UnitKind.PROVINCE: ListingLevel.PROVINCE}
@@ -86,6 +86,7 @@ def hazard_list(*, actor, hazard: Hazard, version, deadline: datetime.date, docu
         raise Conflict("本级已对该隐患挂牌督办")
     if not isinstance(deadline, datetime.date) or deadline < timezone.localdate():
         raise Invalid({"deadline": ["督办期限不能早于今天"]})
+    require_within_max(deadline, timezone.localdate(), hazard.grid, "deadline", "督办期限", "挂牌之日")
     before = snapshot(hazard)
     bump_version(hazard, version)
     listing = ListedSupervision.objects.create(

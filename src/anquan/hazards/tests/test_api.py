@@ -82,7 +82,8 @@ def test_record_with_base64_photos_and_read_back(world):
 
 @pytest.mark.parametrize("photo", ["not base64!!", b64(b"GIF89a not an image"), b64(b"\xff\xd8\xff" + b"0" * 20)])
 def test_photos_are_checked_by_content(world, photo):
-    body = {"site": world["site"].pk, "description": "x", "source": "grid", "deadline": "2030-01-01", "photos": [photo]}
+    deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    body = {"site": world["site"].pk, "description": "x", "source": "grid", "deadline": deadline, "photos": [photo]}
     status, data = call(client_for(world["grid"]), "post", "/api/v1/hazards", body)
     assert status == 422 and "photos" in data["errors"]
     assert not Hazard.objects.exists()

@@ -147,7 +147,7 @@ def test_the_detail_page_shows_the_review_period_in_force_where_the_listing_leve
     from anquan.rules.models import RuleOverride
 
     applied = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI)
-    hazard = record(world, level="major")
+    hazard = record(world, level="major", criterion=criterion().pk)  # 重大 is recorded against a criterion
     ListedSupervision.objects.create(
         hazard=hazard, level="district", listing_unit=world["tree"].district, document_no="区安办督〔2026〕9号",
         deadline=datetime.date(2026, 12, 31), listed_at=applied, listed_by=world["anweiban"],

@@ -230,7 +230,8 @@ class HazardLoop(RuleBasedStateMachine):
                 continue
             last = hazard.rounds.order_by("-number").first()
             assert last is not None and last.verdict == Verdict.PASSED and last.verified_by_id
-            assert hazard.immediate or last.verified_by_id != last.submitted_by_id
+            # only an official's 立查立改 is confirmed by its recorder; an enterprise's waits for a second person
+            assert last.verified_by_id != last.submitted_by_id or (hazard.immediate and hazard.finder_enterprise_id is None)
 
     @invariant()
     def no_major_past_pending_without_plan(self):
@@ -270,7 +271,7 @@ def test_hazard_loop_state_machine():
     HazardLoop.seen.clear()
     run_state_machine_as_test(
         HazardLoop,
-        settings=settings(max_examples=60, stateful_step_count=40, deadline=None, derandomize=True,
+        settings=settings(max_examples=70, stateful_step_count=40, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
     )
     seen = HazardLoop.seen

@@ -51,7 +51,7 @@ from anquan.core.uploads import check_image
 from anquan.enterprises.models import Site
 from anquan.hazards.choices import HazardLevel, HazardSource
 from anquan.hazards.models import ChecklistItem
-from anquan.rules import calendar
+from anquan.rules import calendar, values
 
 from ..models import (
     ENFORCEMENT_MIN_INSPECTORS,
@@ -190,7 +190,9 @@ def _part_and_item(inspection: Inspection, part_id, item_id) -> tuple[Inspection
     return part, item
 
 
-def _answer_fields(data: dict, item: ChecklistItem) -> dict:
+def _answer_fields(data: dict, item: ChecklistItem, unit=None) -> dict:
+    """The cleaned answer; ``unit`` (the site's grid) sets the longest 整改天数 (``hazard.deadline.max_days``,
+    the rule every hazard deadline obeys)."""
     errors: dict[str, list[str]] = {}
     result = data.get("result")
     if result not in AnswerResult.values:
@@ -214,8 +216,9 @@ def _answer_fields(data: dict, item: ChecklistItem) -> dict:
         days = None
     else:
         days = safe_id(days)
-        if days is None or days > 365:
-            errors["rectify_days"] = ["整改期限应为1至365天"]
+        longest = values.get("hazard.deadline.max_days", unit)
+        if days is None or days > longest:
+            errors["rectify_days"] = [f"整改期限应为1至{longest}天"]
     if errors:
         raise Invalid(errors)
     nonconform = result == AnswerResult.NONCONFORM
@@ -244,7 +247,7 @@ def answer_save(*, actor, inspection: Inspection, data: dict) -> tuple[Answer, b
             raise Invalid({"client_id": ["设备记录号已被其他检查记录使用"]})
         return replay, False
     part, item = _part_and_item(inspection, data.get("part"), data.get("item"))
-    fields = _answer_fields(data, item)
+    fields = _answer_fields(data, item, inspection.site.grid)
     _advance(actor, assignment, locked, "record")
     answer = Answer.objects.select_for_update().filter(part=part, item=item).first()
     before = _snap(answer) if answer else None
