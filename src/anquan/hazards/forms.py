@@ -105,7 +105,7 @@ class MultiImageField(forms.FileField):
         return files
 
 
-class RecordForm(TextRuleMixin, HazardForm):
+class RecordForm(HazardForm):
     """The record page (登记隐患): HazardForm plus the place-dependent pickers and the photos."""
 
     site = forms.IntegerField(label="场所", widget=forms.HiddenInput)
