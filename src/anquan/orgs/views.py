@@ -119,7 +119,7 @@ def _require(user, action: str) -> None:
 def manage(request):
     """Every unit as a table (name, level, code, place in the tree) with its edit link; filter by name and level."""
     _require(request.user, "orgunit.update")
-    units = OrgUnit.objects.filter(voided_at__isnull=True).order_by("path")
+    units = OrgUnit.objects.visible_to(request.user, "orgunit.update").filter(voided_at__isnull=True).order_by("path")
     q, kind = (request.GET.get("q") or "").strip(), request.GET.get("kind") or ""
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__startswith=q))
@@ -139,7 +139,7 @@ def manage(request):
 def unit_form(request, pk=None):
     user = request.user
     _require(user, "orgunit.update" if pk else "orgunit.create")
-    unit = OrgUnit.objects.filter(pk=safe_id(pk) or 0, voided_at__isnull=True).first() if pk else None
+    unit = OrgUnit.objects.visible_to(user, "orgunit.update").filter(pk=safe_id(pk) or 0, voided_at__isnull=True).first() if pk else None
     if pk and unit is None:
         raise NotFound()
     initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent_id, "code": unit.code} if unit else {
@@ -174,7 +174,7 @@ def unit_form(request, pk=None):
 @login_required
 def department_list(request):
     _require(request.user, "department.update")
-    departments = (Department.objects.filter(voided_at__isnull=True).select_related("unit")
+    departments = (Department.objects.visible_to(request.user, "department.update").filter(voided_at__isnull=True).select_related("unit")
                    .prefetch_related("industries").order_by("unit__path", "kind", "id"))
     q = (request.GET.get("q") or "").strip()
     if q:
@@ -190,7 +190,8 @@ def department_list(request):
 def department_form(request, pk=None):
     user = request.user
     _require(user, "department.update" if pk else "department.create")
-    department = Department.objects.filter(pk=safe_id(pk) or 0, voided_at__isnull=True).first() if pk else None
+    department = (Department.objects.visible_to(user, "department.update").filter(pk=safe_id(pk) or 0, voided_at__isnull=True)
+                  .first() if pk else None)
     if pk and department is None:
         raise NotFound()
     initial = ({"name": department.name, "kind": department.kind, "unit": department.unit_id,
