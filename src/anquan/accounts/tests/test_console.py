@@ -181,6 +181,8 @@ def test_temporary_password_must_be_changed_at_first_sign_in(tree, admin, settin
     client = Client()
     response = client.post("/login/", {"username": "li_si", "password": temporary, "next": "/rules/"})
     assert response.status_code == 302 and response["Location"].startswith("/password/")
+    response = client.get("/hazards/")  # any other page leads to the password first
+    assert response.status_code == 302 and response["Location"] == "/password/?next=%2Fhazards%2F"
     response = client.post("/password/", {"old_password": temporary, "new_password": "12345678901",
                                           "new_password2": "12345678901", "next": "/rules/"})
     assert response.status_code == 422 and "密码只包含数字" in response.content.decode()  # Django's validator, in Chinese
