@@ -1,9 +1,9 @@
 """The HTTP API, /api/v1/: routers of each app assembled in one NinjaAPI (OpenAPI at /api/v1/openapi.json)."""
-from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
+from anquan.core.openapi import AnquanAPI
 from anquan.documents.api import router as documents_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
@@ -22,7 +22,9 @@ class ChineseJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# AnquanAPI: ninja's NinjaAPI whose OpenAPI document adds the error answers of every operation
+# and records schema-name clashes (core/openapi.py; core/tests/test_openapi.py).
+api = AnquanAPI(
     renderer=ChineseJSON(),
     title="安全生产治理平台 API",
     version="1",

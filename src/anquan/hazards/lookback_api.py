@@ -8,6 +8,7 @@ import datetime
 from ninja import Field, Query, Router, Schema
 
 from anquan.core.api_support import AUTH, Id
+from anquan.core.openapi import ErrorOut
 
 from .lookback import lookback
 
@@ -90,7 +91,7 @@ def _name(user) -> str:
     return user.display_name if user is not None else ""
 
 
-@router.get("/lookback", response=LookbackOut, summary="倒查：某场所/企业在时间段内的检查、发现与漏查")
+@router.get("/lookback", response={200: LookbackOut, 404: ErrorOut}, summary="倒查：某场所/企业在时间段内的检查、发现与漏查")
 def get_lookback(request, query: Query[LookbackQuery]):
     report = lookback(request.auth, site=query.site, enterprise=query.enterprise, date_from=query.date_from, date_to=query.date_to)
     return lookback_out(report)
