@@ -220,9 +220,6 @@ class SignOffQuerySet(ScopedQuerySet):
             return Q(issuer_department_id=assignment.department_id)
         return NOTHING
 
-    def open(self):
-        return self.filter(state__in=[SignOffState.REVIEWING, SignOffState.SIGNING, SignOffState.RETURNED])
-
 
 class SignOff(BusinessRecord):
     """The 拟稿 → 核稿 → 签发 of one thing an organ issues in its own name.
