@@ -235,13 +235,13 @@ def test_unit_category_listed_and_open_filters(world):
     assert not hazard_list(world["street"], {"unit": tree.street_b.pk}).exists()
 
 
-def test_the_list_puts_overdue_first_then_orders_by_deadline(world):
+def test_the_list_puts_overdue_first_then_open_then_closed_each_by_deadline(world):
     later = row(world, found_on=D(2026, 6, 1), deadline=D(2026, 6, 30))
     sooner = row(world, found_on=D(2026, 6, 1), deadline=D(2026, 6, 25))
     overdue = row(world, found_on=D(2026, 6, 1), deadline=D(2026, 6, 15), status="rectifying")
     closed = row(world, found_on=D(2026, 6, 1), deadline=D(2026, 6, 10), status="closed", closed_on=D(2026, 6, 9), on_time=True)
     got = list(hazard_list(world["street"], {}, today=D(2026, 6, 20)).values_list("pk", flat=True))
-    assert got == [overdue.pk, closed.pk, sooner.pk, later.pk]
+    assert got == [overdue.pk, sooner.pk, later.pk, closed.pk]  # a closed hazard never sits above open work
     assert list_url({"status": "closed", "unit": 5, "page": 2}) == "/hazards/?status=closed&unit=5"
 
 
