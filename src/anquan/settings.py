@@ -161,8 +161,11 @@ if HTTPS and TRUSTED_PROXIES:
     # nginx terminates TLS and says so; Django then builds https:// URLs and marks cookies secure.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-#: Sign-in throttling: this many failures for one (username, address) lock the pair.
+#: Sign-in throttling: this many failures for one (username, address) lock the pair; this many from one
+#: address across all usernames lock the address (a street office behind one NAT address stays well under
+#: it; a guesser walking through usernames does not). The 系统管理员 can unlock either on 系统管理.
 LOGIN_MAX_FAILURES = 5
+LOGIN_MAX_FAILURES_PER_ADDRESS = 10
 LOGIN_LOCK_MINUTES = 30
 
 LANGUAGE_CODE = "zh-hans"

@@ -6,16 +6,20 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from .models import ApiToken, LoginFailure
 
 GENERIC_FAILURE = "用户名或密码错误"
-LOCKED = "登录失败次数过多，该账号在此地址已被暂时锁定，请30分钟后再试"
+LOCKED = f"登录失败次数过多，该账号在此地址已被暂时锁定，请{settings.LOGIN_LOCK_MINUTES}分钟后再试或联系系统管理员解除锁定"
+ADDRESS_LOCKED = (f"此网络地址登录失败次数过多，已被暂时锁定，请{settings.LOGIN_LOCK_MINUTES}分钟后再试"
+                  "或联系系统管理员解除锁定")
 #: ``ApiToken.last_used_at`` is precise to this interval (one write a minute per token at most).
 TOKEN_TOUCH_INTERVAL = datetime.timedelta(seconds=60)
+#: First key of the PostgreSQL advisory lock that serialises sign-in attempts per address (second: the address's hash).
+_SIGN_IN_LOCK = 0x616E71  # "anq"
 
 
 class SignInRefused(Exception):
@@ -33,29 +37,109 @@ def _window_start():
     return timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
 
 
+def _recent(**filters):
+    return LoginFailure.objects.filter(at__gte=_window_start(), **filters)
+
+
 def is_locked(username: str, address: str) -> bool:
-    recent = LoginFailure.objects.filter(username=username.lower(), address=address, at__gte=_window_start())
-    return recent.count() >= settings.LOGIN_MAX_FAILURES
+    return _lock_message(username.strip().lower(), address) is not None
+
+
+def _lock_message(key: str, address: str) -> str | None:
+    if _recent(username=key, address=address).count() >= settings.LOGIN_MAX_FAILURES:
+        return LOCKED
+    if _recent(address=address).count() >= settings.LOGIN_MAX_FAILURES_PER_ADDRESS:
+        return ADDRESS_LOCKED
+    return None
+
+
+def _lock_address(address: str) -> None:
+    """Serialise sign-in attempts from one address to the end of the current transaction.
+
+    PostgreSQL: a transaction-level advisory lock keyed by the address (no row to create first, so no
+    insert race; a hash collision only makes two addresses wait for each other). SQLite: the settings
+    open every transaction IMMEDIATE, which takes the database's write lock at BEGIN — already serial.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_SIGN_IN_LOCK, address])
+
+
+def _reserve_attempt(key: str, address: str) -> LoginFailure:
+    """Count, then record the attempt as a failure *before* the password is checked, under the address's lock.
+
+    Check-then-record let 20 parallel wrong passwords through 20 password checks: each counted before any
+    had recorded. Here counting and recording are one step per address, so at most LOGIN_MAX_FAILURES
+    checks run for a pair (and LOGIN_MAX_FAILURES_PER_ADDRESS for an address), however many arrive at once;
+    a correct password deletes the reservation afterwards. The slow hash runs outside the lock.
+    """
+    with transaction.atomic():
+        _lock_address(address)
+        message = _lock_message(key, address)
+        if message:
+            raise SignInRefused(message)
+        return LoginFailure.objects.create(username=key, address=address)
 
 
 def sign_in(request, username: str, password: str):
     """The authenticated user, or SignInRefused with the same words for unknown users and wrong passwords.
 
-    After LOGIN_MAX_FAILURES failures for one (username, address) within LOGIN_LOCK_MINUTES,
-    the pair is refused without checking the password until the window has passed.
+    After LOGIN_MAX_FAILURES failures for one (username, address), or LOGIN_MAX_FAILURES_PER_ADDRESS
+    from one address across all usernames, within LOGIN_LOCK_MINUTES, the pair (or the address) is
+    refused without checking the password until the window has passed or the 系统管理员 unlocks it.
     """
     username = (username or "").strip()
+    key = username.lower()
     address = client_address(request)
-    if is_locked(username, address):
-        raise SignInRefused(LOCKED)
+    _reserve_attempt(key, address)
     user = authenticate(request, username=username, password=password or "")
     if user is None:
-        LoginFailure.objects.create(username=username.lower(), address=address)
-        if is_locked(username, address):
-            raise SignInRefused(LOCKED)
-        raise SignInRefused(GENERIC_FAILURE)
-    LoginFailure.objects.filter(username=username.lower(), address=address).delete()
+        raise SignInRefused(_lock_message(key, address) or GENERIC_FAILURE)
+    LoginFailure.objects.filter(username=key, address=address).delete()
     return user
+
+
+def sign_in_locks() -> dict:
+    """What is locked now: pairs over the per-account limit and addresses over the per-address limit."""
+    pairs = (_recent().values("username", "address").annotate(failures=Count("id"), last=Max("at"))
+             .filter(failures__gte=settings.LOGIN_MAX_FAILURES).order_by("-last", "username"))
+    addresses = (_recent().values("address").annotate(failures=Count("id"), last=Max("at"),
+                                                      usernames=Count("username", distinct=True))
+                 .filter(failures__gte=settings.LOGIN_MAX_FAILURES_PER_ADDRESS).order_by("-last", "address"))
+    return {"pairs": list(pairs), "addresses": list(addresses)}
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor, address: str, username: str = "", reason: str) -> int:
+    """解除锁定: forget the recorded failures of one (username, address), or of an address if no username.
+
+    The failures are throttling state, not the record: the audit event (system chain) keeps who unlocked
+    what, how many failures there were, and why. Answers how many failures were cleared.
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    from anquan.core.errors import Invalid
+
+    admin = _admin(actor)
+    reason = _require_reason(reason, "解除锁定必须填写原因（如：本人来电，已核实身份）")
+    address = (address or "").strip()
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        raise Invalid({"address": ["网络地址格式不正确"]}) from None
+    key = (username or "").strip().lower()
+    _lock_address(address)
+    failures = LoginFailure.objects.filter(address=address, **({"username": key} if key else {}))
+    latest = failures.order_by("-at", "-id").first()
+    if latest is None:
+        raise Invalid({"__all__": ["该账号或地址当前没有登录失败记录，无需解除"]})
+    count = failures.count()
+    target = {"username": key, "address": address} if key else {"address": address}
+    _record(actor, admin, latest, "accounts.sign_in_unlock", before={**target, "failures": count},
+            after={**target, "failures": 0}, reason=reason)
+    failures.delete()
+    return count
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ console_patterns = [
     path("users/", console.user_list, name="users"),
     path("users/new/", console.user_new, name="user_new"),
     path("users/<int:pk>/", console.user_detail, name="user"),
+    path("sign-in-locks/", console.sign_in_locks, name="sign_in_locks"),
     path("people/", console.person_list, name="people"),
     path("people/new/", console.person_form, name="person_new"),
     path("people/<int:pk>/edit/", console.person_form, name="person_edit"),

@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "accounts.user_activate": "启用账号",
     "accounts.password_reset": "重置为临时密码",
     "accounts.password_change": "修改密码",
+    "accounts.sign_in_unlock": "解除登录锁定",
     "accounts.person_create": "新建人员",
     "accounts.person_update": "修改人员信息",
     "orgs.unit_create": "新建行政区划",

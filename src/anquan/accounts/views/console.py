@@ -71,6 +71,7 @@ def index(request):
             "assignments": RoleAssignment.objects.active(now).count(),
             "units": OrgUnit.objects.filter(voided_at__isnull=True).count(),
             "departments": Department.objects.filter(voided_at__isnull=True).count(),
+            "locks": sum(len(v) for v in services.sign_in_locks().values()),
         },
         "can_units": permits(user, "orgunit.update"),
         "can_rules": permits(user, "rules.manage"),
@@ -216,6 +217,42 @@ def user_detail(request, pk):
         "role_anchors": {code: ROLES[code].anchor for code in RoleCode.values},
         "history": _history(account),
     }, status=status)
+
+
+# ---------------------------------------------------------------- sign-in locks
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@login_required
+def sign_in_locks(request):
+    """Accounts (per address) and addresses locked by failed sign-ins, each with 解除锁定 (reason required).
+
+    A POST names ``address`` and, for one account at that address, ``username``; a refused unlock
+    re-renders the page with the reason in Chinese (422).
+    """
+    require(request.user)
+    error, typed = "", {}
+    if request.method == "POST":
+        typed = {k: request.POST.get(k, "") for k in ("username", "address", "reason")}
+        try:
+            if request.POST.get("do", "unlock") != "unlock":
+                raise Invalid({"__all__": ["未知的操作"]})
+            cleared = services.sign_in_unlock(actor=request.user, address=typed["address"],
+                                              username=typed["username"], reason=typed["reason"])
+        except Invalid as exc:
+            error = "；".join(m for msgs in exc.errors.values() for m in msgs)
+        else:
+            who = f"账号 {typed['username']}（地址 {typed['address']}）" if typed["username"] else f"地址 {typed['address']}"
+            messages.success(request, f"已解除{who}的登录锁定，清除失败记录 {cleared} 次")
+            return redirect("console:sign_in_locks")
+    from django.conf import settings
+
+    return render(request, "accounts/console/sign_in_locks.html", {
+        "nav_active": "console", "locks": services.sign_in_locks(), "error": error, "typed": typed,
+        "max_failures": settings.LOGIN_MAX_FAILURES, "max_per_address": settings.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        "lock_minutes": settings.LOGIN_LOCK_MINUTES,
+    }, status=422 if error else 200)
 
 
 # ---------------------------------------------------------------- people
