@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from anquan.accounts.models import Person, RoleAssignment, User
+from anquan.accounts.models import LoginFailure, Person, RoleAssignment, User
 from anquan.audit.models import AuditEvent
 from anquan.core.tests.matrix import FORBIDDEN, OK, outcome
 from anquan.core.tests.matrix_world import assignment_of, build_world
@@ -38,6 +38,8 @@ def world(django_db_setup, django_db_blocker):
         built["target"] = built["users"]["jiedao_b"]
         built["target_assignment"] = assignment_of("jiedao_b")
         built["department"] = built["departments"]["zhujian"]
+        for _ in range(5):  # a locked (username, address) for 解除锁定
+            LoginFailure.objects.create(username="jiedao_b", address="10.0.0.1")
         yield built
         transaction.set_rollback(True)
 
@@ -55,7 +57,7 @@ def pages(w) -> list[str]:
         f"/admin-console/people/{w['person'].pk}/edit/",
         "/org-units/manage/", "/org-units/new/", f"/org-units/{w['G_A'].pk}/edit/",
         "/org-units/departments/", "/org-units/departments/new/", f"/org-units/departments/{w['department'].pk}/edit/",
-        "/rules/holidays/form/",
+        "/rules/holidays/form/", "/admin-console/sign-in-locks/",
     ]
 
 
@@ -70,6 +72,7 @@ def actions(w) -> dict[str, tuple[str, dict]]:
         "end": (user_url, {"do": "end", "assignment": w["target_assignment"].pk, "reason": "调岗"}),
         "deactivate": (user_url, {"do": "deactivate", "state-reason": "离职"}),
         "reset": (user_url, {"do": "reset", "state-reason": "本人申请"}),
+        "sign-in unlock": ("/admin-console/sign-in-locks/", {"username": "jiedao_b", "address": "10.0.0.1", "reason": "本人来电"}),
         "unit create": ("/org-units/new/", {"name": "矩阵新网格", "kind": "grid", "parent": w["G_A"].parent_id}),
         "unit edit": (f"/org-units/{w['G_A'].pk}/edit/", {"name": w["G_A"].name + "（更名）", "code": "", "version": w["G_A"].version}),
         "department create": ("/org-units/departments/new/", {"name": "矩阵新部门", "kind": "other", "unit": w["G_A"].district_id}),
@@ -84,7 +87,7 @@ def actions(w) -> dict[str, tuple[str, dict]]:
 
 def _state():
     return (User.objects.count(), Person.objects.count(), RoleAssignment.objects.count(), OrgUnit.objects.count(),
-            Department.objects.count(), AuditEvent.objects.count())
+            Department.objects.count(), AuditEvent.objects.count(), LoginFailure.objects.count())
 
 
 def _probe_actions(client, w) -> dict[str, str]:
