@@ -183,6 +183,10 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 #: When set (e.g. "/_protected_media"), private files the app has authorised are sent by nginx from that
 #: internal location (X-Accel-Redirect) instead of through a Python worker; see docs/deploy.md.
 MEDIA_X_ACCEL_PREFIX = env("MEDIA_X_ACCEL_PREFIX", default="")
+#: PDF of official documents (documents.pdf.cached_pdf): at most this many LibreOffice conversions at
+#: once on the machine (~150 MB each); a request waits this long for a slot, then answers 503.
+PDF_CONVERSION_SLOTS = env.int("PDF_CONVERSION_SLOTS", default=1)
+PDF_CONVERSION_WAIT_SECONDS = env.float("PDF_CONVERSION_WAIT_SECONDS", default=30.0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -57,6 +57,11 @@ def _page(request, status: int, title: str, message: str):
     }, status=status)
 
 
+def unavailable(request, title: str, message: str):
+    """503 for a resource busy right now (e.g. every PDF conversion slot taken): try again later."""
+    return _page(request, 503, title, message)
+
+
 def not_found(request, exception=None):
     if _is_api(request):  # the same words as a router's own 404 (core.api_support)
         return _page(request, 404, "", NotFound().message)

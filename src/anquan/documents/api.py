@@ -13,9 +13,8 @@ Do not add ``from __future__ import annotations`` here: it breaks ninja's Query 
 import datetime
 from typing import Annotated, Literal
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -363,8 +362,9 @@ def document_file(request, document_id: Id):
 
 
 @router.get("/documents/{document_id}/pdf", response={200: None, 503: dict}, url_name="document_pdf",
-            summary="下载公文PDF（服务器以LibreOffice即时转换；未安装时返回503）")
+            summary="下载公文PDF（LibreOffice转换，每个文件版本只转换一次；转换繁忙或未安装时返回503）")
 def document_pdf(request, document_id: Id):
+    """Converted once per .docx content and a few at a time (``pdf.cached_pdf``); 503 when busy or failed."""
     document = _detail(request.auth, document_id)
     try:
         with document.file.open("rb") as fh:
@@ -372,11 +372,11 @@ def document_pdf(request, document_id: Id):
     except OSError:
         raise NotFound("公文文件已丢失，请联系系统管理员") from None
     try:
-        converted = pdf.docx_to_pdf(data)
-    except pdf.ConversionFailed as exc:
+        path = pdf.cached_pdf(data)
+    except pdf.ConversionFailed as exc:  # ConversionBusy included: 公文正在转换，请稍后再试
         return Status(503, {"detail": str(exc)})
-    response = HttpResponse(converted, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, document.download_name[:-5] + ".pdf")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=document.download_name[:-5] + ".pdf",
+                            content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anquan.accounts.scope import active_assignments
+from anquan.core import error_pages
 from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.services import get_visible
 from anquan.core.views import login_required, paginate, query_without
@@ -89,17 +89,19 @@ def document_docx(request, pk):
 @require_GET
 @login_required
 def document_pdf(request, pk):
+    """The PDF, converted once per .docx content and a few at a time (``pdf.cached_pdf``)."""
     document = _document(request.user, pk)
     with _open(document) as fh:
         data = fh.read()
     try:
-        converted = pdf.docx_to_pdf(data)
+        path = pdf.cached_pdf(data)
+    except pdf.ConversionBusy as exc:
+        return error_pages.unavailable(request, "公文正在转换", str(exc))
     except pdf.ConversionFailed as exc:
         messages.error(request, str(exc))
         return redirect("documents:detail", pk=document.pk)
-    response = HttpResponse(converted, content_type="application/pdf")
     name = document.download_name.rsplit(".", 1)[0] + ".pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
