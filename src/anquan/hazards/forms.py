@@ -129,7 +129,7 @@ class RecordForm(HazardForm):
         }
 
     def __init__(self, *args, user, site=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, unit=site.grid if site is not None else None, **kwargs)  # the locality's date bounds
         industry = site.industry if site is not None else None
         self.fields["category"].choices = [("", "请选择隐患类别"), *category_choices(industry)]
         groups = criteria_groups(industry)
@@ -142,6 +142,10 @@ class RecordForm(HazardForm):
         self.fields["funds"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
         self.fields["deadline"].label = "整改期限"
         self.fields["deadline"].help_text = "立查立改的不需填写"
+        if not any(a.permits("hazard.judge_major") or a.scope_kind == ScopeKind.ENTERPRISE
+                   for a in active_assignments(user) if a.permits("hazard.record")):
+            # the service refuses 重大 from them (recording.major_refusal); say so before they try
+            self.fields["level"].help_text = "疑似重大事故隐患的，按一般事故隐患登记并在描述中说明，由街道（乡镇）或行业部门对照判定标准判定"
         self.fields["responsible_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["description"].widget.attrs["placeholder"] = "写清楚在哪里、什么东西、什么问题，也可以从下方的标准描述中点选"
         if site is not None:

@@ -186,6 +186,11 @@ def test_a_criterion_alone_is_refused_to_a_grid_worker(world):
 def test_the_record_page_refuses_major_from_a_grid_worker(world):
     client = Client()
     client.force_login(world["grid"])
+    hint = "疑似重大事故隐患的，按一般事故隐患登记"
+    assert hint in client.get(f"/hazards/new/?site={world['site'].pk}").content.decode()
+    street = Client()
+    street.force_login(world["street"])
+    assert hint not in street.get(f"/hazards/new/?site={world['site'].pk}").content.decode()
     response = client.post(f"/hazards/new/?site={world['site'].pk}", {
         "site": world["site"].pk, "description": "有限空间作业未检测", "source": "grid", "level": "major",
         "criterion": criterion().pk, "deadline": "2026-12-20"})
@@ -266,6 +271,25 @@ def test_a_locality_sets_its_own_maximum(world):
     assert status == 201, data
 
 
+def test_the_record_page_applies_the_localitys_maximum(world):
+    """The page form validates with the site's locality, so a district's longer maximum is not refused
+    by the page before the service sees it (nor a shorter one let through)."""
+    from anquan.rules.services import override_set
+
+    override_set(actor=world["admin"], key="hazard.deadline.max_days", value=400, unit=world["tree"].district, reason="本区规定")
+    client = Client()
+    client.force_login(world["street"])
+
+    def record(description, deadline):
+        return client.post(f"/hazards/new/?site={world['site'].pk}", {
+            "site": world["site"].pk, "description": description, "source": "territorial", "level": "general",
+            "deadline": deadline})
+
+    assert record("第一处", "2028-01-04").status_code == 302  # 400 days after 2026-11-30
+    refused = record("第二处", "2028-01-05")
+    assert refused.status_code == 422 and "整改期限不能晚于2028-01-04" in refused.content.decode()
+
+
 def test_an_extension_and_a_reopening_are_bounded_too(world):
     hazard = services.hazard_record(actor=world["street"], data=body(world, "street"))
     firm = client_for(world["firm_user"])
@@ -274,6 +298,22 @@ def test_an_extension_and_a_reopening_are_bounded_too(world):
     assert status == 422 and "不能晚于2027-11-30" in data["errors"]["new_deadline"][0]
     status, data = call(firm, "post", f"{url}/request-extension", {"new_deadline": "2027-11-30", "reason": "资金不足"})
     assert status == 200 and data["extensions"][0]["requested_deadline"] == "2027-11-30", data
+
+    closed = services.hazard_record(actor=world["street"], data=body(world, "street", immediate=True), after_photos=[png()])
+    far, last = datetime.date(9999, 12, 31), datetime.date(2027, 11, 30)
+    with pytest.raises(Invalid) as err:
+        services.hazard_recheck(actor=world["street"], hazard=closed, version=closed.version, passed=False,
+                                reason="回头看发现复发", new_deadline=far)
+    assert "不能晚于2027-11-30" in err.value.errors["new_deadline"][0]
+    services.hazard_recheck(actor=world["street"], hazard=closed, version=closed.version, passed=False,
+                            reason="回头看发现复发", new_deadline=last)
+
+    plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org",
+                          "plan_timeline", "plan_safety"), "已编制")
+    major = services.hazard_record(actor=world["street"], data=body(world, "street", criterion=criterion().pk, **plan))
+    with pytest.raises(Invalid) as err:
+        services.hazard_list(actor=world["anweiban"], hazard=major, version=major.version, deadline=far, document_no="")
+    assert "督办期限不能晚于2027-11-30" in err.value.errors["deadline"][0]
 
 
 def test_an_inspection_answer_uses_the_same_maximum(world):
