@@ -194,7 +194,8 @@ def control_end(request, hazard, control_id):
 @hazard_action("list")
 def hazard_list_for_supervision(request, hazard):
     services.hazard_list(actor=request.user, hazard=hazard, version=request.POST.get("version"),
-                         document_no=request.POST.get("document_no", ""), deadline=_date(request, "deadline", "督办期限"))
+                         deadline=_date(request, "deadline", "督办期限"),
+                         client_key=request.POST.get("client_key", "").strip()[:64])
     return "已挂牌督办。"
 
 

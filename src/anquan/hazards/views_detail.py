@@ -9,6 +9,7 @@ service would not refuse it for who the user is. The service still decides on su
 """
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
 
 from django.shortcuts import render
@@ -217,6 +218,8 @@ def detail_context(user, hazard, posted: dict | None = None) -> dict:
                            "plan_timeline", "plan_safety")],
         "control_kinds": ControlKind.choices,
         "posted": posted or {},
+        # The 挂牌督办 form's key (as every document button has): a resent listing form issues one notice.
+        "list_key": uuid.uuid4().hex,
     }
     if hazard.status == HazardStatus.AWAITING and hazard.submitted_at:
         context["verification_due"] = verification_due(hazard.submitted_at)

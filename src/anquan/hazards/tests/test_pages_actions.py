@@ -3,6 +3,7 @@ and a refused one whose Chinese message (409) or field error (422) is shown with
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -168,13 +169,13 @@ def test_listed_supervision_through_the_pages(world, hazard):
     item = ChecklistItem.objects.filter(checklist__industry__code="industry_trade", checklist__status="published").first()
     plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org", "plan_timeline", "plan_safety"), "已编制")
     with at(DAY, 10):
-        general = post(world, world.anweiban, hazard, "listing/", {"document_no": "示安委办督〔2026〕1号", "deadline": "2026-06-30"})
+        general = post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-06-30"})
         assert general.status_code == 409 and "只有重大事故隐患可以挂牌督办" in text(general)
         services.hazard_judge_major(actor=world.street, hazard=hazard, version=hazard.version, criterion=item.pk)
         services.hazard_update(actor=world.firm_user, hazard=hazard, version=hazard.version, data=plan)
         assert "挂牌督办</summary>" in text(world.client(world.anweiban).get(f"/hazards/{hazard.pk}/"))
-        assert post(world, world.anweiban, hazard, "listing/", {"document_no": "示安委办督〔2026〕1号", "deadline": "2026-06-30"}).status_code == 302
-        twice = post(world, world.anweiban, hazard, "listing/", {"document_no": "示安委办督〔2026〕2号", "deadline": "2026-06-30"})
+        assert post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-06-30"}).status_code == 302
+        twice = post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-06-30"})
         assert twice.status_code == 409 and "本级已对该隐患挂牌督办" in text(twice)
         listing = hazard.listings.get()
         early = post(world, world.firm_user, hazard, f"listings/{listing.pk}/apply-resume/", {"application": "已整改"})
@@ -191,6 +192,30 @@ def test_listed_supervision_through_the_pages(world, hazard):
     hazard.refresh_from_db()
     listing.refresh_from_db()
     assert listing.status == ListingStatus.DELISTED and hazard.status == HazardStatus.CLOSED
+
+
+def test_listing_from_the_page_issues_one_notice_under_the_forms_key(world, hazard):
+    """The 挂牌督办 form carries a key of its own (as every document button does); the notice is issued
+    once, under that key, and its 文号 is the listing's number — the user types no number."""
+    from anquan.documents.models import DocumentKind, OfficialDocument
+
+    item = ChecklistItem.objects.filter(checklist__industry__code="industry_trade", checklist__status="published").first()
+    plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org", "plan_timeline", "plan_safety"), "已编制")
+    key_field = re.compile(r'action="/hazards/\d+/listing/".*?name="client_key" value="([0-9a-f]{32})"', re.S)
+    with at(DAY, 10):
+        services.hazard_judge_major(actor=world.street, hazard=hazard, version=hazard.version, criterion=item.pk)
+        services.hazard_update(actor=world.firm_user, hazard=hazard, version=hazard.version, data=plan)
+        pages = [text(world.client(world.anweiban).get(f"/hazards/{hazard.pk}/")) for _ in range(2)]
+        keys = [key_field.search(page).group(1) for page in pages]
+        assert keys[0] != keys[1]  # a fresh key per rendered form
+        refused = post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-01-01", "client_key": keys[0]})
+        assert refused.status_code == 422 and key_field.search(text(refused)).group(1) == keys[0]  # kept for the retry
+        assert post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-06-30", "client_key": keys[0]}).status_code == 302
+        resent = post(world, world.anweiban, hazard, "listing/", {"deadline": "2026-06-30", "client_key": keys[0]})
+        assert resent.status_code == 409
+    listing = hazard.listings.get()
+    notice = OfficialDocument.objects.get(kind=DocumentKind.LISTING_NOTICE)
+    assert notice.listing == listing and notice.number == listing.document_no and notice.client_key == keys[0]
 
 
 def test_transfer_to_another_site(world, hazard):
