@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anquan.accounts.middleware.TemporaryPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anquan.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anquan.core.middleware.SecurityHeadersMiddleware",
@@ -142,6 +143,8 @@ LOGOUT_REDIRECT_URL = "/login/"
 
 # A session expires after 30 idle minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60
+#: However active, a session ends this long after its sign-in (accounts.middleware.AbsoluteSessionLifetimeMiddleware).
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -167,6 +170,9 @@ if HTTPS and TRUSTED_PROXIES:
 LOGIN_MAX_FAILURES = 5
 LOGIN_MAX_FAILURES_PER_ADDRESS = 10
 LOGIN_LOCK_MINUTES = 30
+#: An API token works this long after it is issued (the answer of POST /api/v1/auth/token says until when);
+#: a client then signs in again. Revoking (DELETE /api/v1/auth/token) ends it sooner.
+API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

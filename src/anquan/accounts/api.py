@@ -2,14 +2,15 @@
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from django.conf import settings
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from anquan.core.api_support import AUTH
 from anquan.core.openapi import ErrorOut
 
 from .scope import active_assignments
-from .services import SignInRefused, sign_in, token_issue, token_revoke
+from .services import SignInRefused, sign_in, token_grant, token_revoke
 
 router = Router(tags=["账号"])
 
@@ -22,6 +23,8 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
+    expires_at: datetime = Field(..., description="令牌失效时间；此后须重新换取")
+    expires_in: int = Field(..., description="令牌有效期（秒）")
 
 
 class AssignmentOut(Schema):
@@ -53,7 +56,9 @@ def obtain_token(request, payload: TokenIn):
         user = sign_in(request, payload.username, payload.password)
     except SignInRefused as refused:
         raise HttpError(401, refused.message) from None
-    return {"token": token_issue(user, label="api")}
+    token, expires_at = token_grant(user, label="api")
+    return {"token": token, "expires_at": expires_at,
+            "expires_in": settings.API_TOKEN_LIFETIME_HOURS * 3600}
 
 
 @router.delete("/auth/token", auth=AUTH, response={204: None, 400: ErrorOut}, summary="吊销当前访问令牌")

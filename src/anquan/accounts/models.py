@@ -140,6 +140,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Set at issue (settings.API_TOKEN_LIFETIME_HOURS); a token without it (issued before tokens expired) is refused.
+    expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API令牌")

@@ -143,17 +143,27 @@ def sign_in_unlock(*, actor, address: str, username: str = "", reason: str) -> i
 
 
 @transaction.atomic
-def token_issue(user, label: str = "") -> str:
-    """A new random 256-bit token; only its SHA-256 is kept, so the raw value is shown once."""
+def token_grant(user, label: str = "") -> tuple[str, datetime.datetime]:
+    """A new random 256-bit token and when it expires; only its SHA-256 is kept, so the raw value is shown once.
+
+    Tokens expire (API_TOKEN_LIFETIME_HOURS): a token copied into a script or left on a lost phone stops
+    working by itself, as a page session does.
+    """
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label[:100])
-    return raw
+    expires_at = timezone.now() + datetime.timedelta(hours=settings.API_TOKEN_LIFETIME_HOURS)
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label[:100], expires_at=expires_at)
+    return raw, expires_at
+
+
+def token_issue(user, label: str = "") -> str:
+    return token_grant(user, label)[0]
 
 
 def token_user(raw: str):
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True,
+                expires_at__gt=timezone.now())
         .first()
     )
     if token is None:
