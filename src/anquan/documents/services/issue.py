@@ -23,6 +23,7 @@ from anquan.rules import calendar
 from ..layout import OfficialLayout
 from ..models import SERIES, DocumentKind, OfficialDocument
 from ..numbering import next_number, organ_name
+from ..tasks import convert_pdf_after_issue
 
 MAX_PARAGRAPHS = 200
 MAX_CLIENT_KEY = 64
@@ -256,6 +257,7 @@ def write_document(actor, issued: IssuedBy, *, kind, about, title, recipients, p
                                              "hazard", "listing", "about_type", "about_id"]), **(audit_after or {})})
         if on_issued is not None:
             on_issued(document)
+        transaction.on_commit(lambda: convert_pdf_after_issue(document.pk))  # the PDF ready before it is asked for
     return document
 
 

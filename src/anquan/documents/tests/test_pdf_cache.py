@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from anquan.documents import pdf
-from anquan.documents.generators import issue_inspection_record
+from anquan.documents.generators import issue_circular, issue_inspection_record
+from anquan.documents.models import OfficialDocument
 
 from .world import build
 
@@ -240,3 +241,63 @@ def test_real_libreoffice_runs_once_for_two_racing_requests(monkeypatch):
     assert len(calls) == 1
     first, second = (body(r) for r in responses)
     assert first == second and first.startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- ahead of the first download, on the worker
+
+
+@pytest.fixture
+def worker(settings, monkeypatch):
+    """A deployment with a worker (not eager) and LibreOffice; what is sent to the queue is recorded, not run."""
+    import anquan.celery
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    sent: list = []
+    monkeypatch.setattr(anquan.celery, "enqueue", lambda task, *args, **kwargs: sent.append((task, args)))
+    return sent
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen(NOON)
+def test_an_issued_document_is_converted_on_the_worker_and_its_download_hits_the_cache(
+        stub, worker, django_capture_on_commit_callbacks):
+    from anquan.documents.tasks import convert_pdf
+
+    w = build()
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = issue_inspection_record(w.zhifa_a, w.inspection)
+    assert [args for task, args in worker if task is convert_pdf] == [(doc.pk,)]
+    assert stub.calls == []  # sent, not run in the issuing request
+
+    convert_pdf(doc.pk)  # the worker
+    convert_pdf(doc.pk)  # a redelivery finds it cached
+    assert stub.calls == [doc.sha256]
+    r = client_for(w.street_a).get(f"/api/v1/documents/{doc.pk}/pdf")
+    assert r.status_code == 200 and body(r).startswith(b"%PDF") and stub.calls == [doc.sha256]
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen(NOON)
+def test_without_a_worker_nothing_is_sent_and_a_broken_broker_never_fails_the_issue(
+        stub, worker, settings, monkeypatch, django_capture_on_commit_callbacks):
+    import anquan.celery
+    from anquan.documents.tasks import convert_pdf
+
+    w = build()
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded demo: the first download converts
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_inspection_record(w.zhifa_a, w.inspection)
+    assert not [task for task, _ in worker if task is convert_pdf] and stub.calls == []
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def broken(task, *args, **kwargs):
+        if task is convert_pdf:
+            raise ConnectionError("Redis 不可达")
+
+    monkeypatch.setattr(anquan.celery, "enqueue", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the exception would surface here if not caught
+        doc = issue_circular(w.anweiban, title="关于隐患排查情况的通报", recipients="各街道办事处",
+                             paragraphs=["本月排查情况如下。"])
+    assert OfficialDocument.objects.filter(pk=doc.pk).exists() and stub.calls == []
