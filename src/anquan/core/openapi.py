@@ -32,11 +32,12 @@ class ErrorOut(Schema):
 
 #: What each error status means to a caller of this API (the OpenAPI description of the answer).
 ERROR_DESCRIPTIONS = {
-    400: "请求无法处理（请求体无法解析、过大，或请求方式不适用）",
+    400: "请求无法处理（请求体不是有效的JSON，或请求方式不适用）",
     401: "未登录或访问令牌无效",
     403: "无权执行此操作（含会话方式提交时CSRF校验失败）",
     404: "对象不存在或不在您的管辖范围内",
     409: "状态不允许此操作，或记录已被他人修改（版本冲突）",
+    413: "请求体过大",
     422: "提交的数据有误（errors 中逐字段说明）",
 }
 
@@ -50,7 +51,7 @@ def error_statuses(operation) -> list[int]:
     - 409: it is an authenticated write on an object or with a body (the transition table refuses the
       move, the version is stale, the object's state does not allow it);
     - 422: it takes any input (pydantic, or the service's validation);
-    - 400: it takes a request body (unparseable or too large).
+    - 400 and 413: it takes a request body (unparseable; larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``).
 
     An operation that can answer more (``GET /lookback`` answers 404 for the site named in its query)
     declares it in its ``response=``; the declared and these are documented together.
@@ -66,6 +67,8 @@ def error_statuses(operation) -> list[int]:
         statuses.append(404)
     if operation.auth_callbacks and set(operation.methods) - SAFE_METHODS and ("path" in sources or body):
         statuses.append(409)
+    if body:
+        statuses.append(413)
     if sources:
         statuses.append(422)
     return statuses

@@ -57,3 +57,12 @@ def test_the_replay_fails_on_an_undocumented_status(api_schema, token):
     response.status_code = 409  # GET /me documents no 409
     with pytest.raises(FailureGroup, match="Undocumented status code"):
         case.validate_response(response, checks=CHECKS)
+
+
+def test_an_oversize_body_is_a_documented_413_in_json(api_schema, token, settings):
+    """Red-team finding (issue 11): an oversize body got Django's HTML 400. It answers JSON 413 now
+    (``api_support``), and the spec lists 413 for every operation that takes a body."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    response = replay(api_schema, token, "POST", "/api/v1/hazards", body={"description": "隐" * 4000})
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("请求体过大")

@@ -148,21 +148,23 @@ def test_every_operation_documents_its_error_answers_in_the_shared_shape():
             assert 422 in errors, label
         if "{" not in path and path not in NAMES_AN_OBJECT_IN_ITS_QUERY:
             assert 404 not in errors, f"{label} has no object in its path: 404 is not an answer it gives"
+        if operation.get("requestBody"):
+            assert {400, 413} <= set(errors), f"{label} takes a body: unparseable 400, oversize 413"
         if method == "get":
-            assert 409 not in errors and 400 not in errors, label
+            assert not {400, 409, 413} & set(errors), label
 
 
 @pytest.mark.parametrize(("method", "path", "expected"), [
     ("get", "/api/v1/me", {200, 401, 403}),
     ("get", "/api/v1/hazards", {200, 401, 403, 422}),
     ("get", "/api/v1/hazards/{hazard_id}", {200, 401, 403, 404, 422}),
-    ("patch", "/api/v1/hazards/{hazard_id}", {200, 400, 401, 403, 404, 409, 422}),
-    ("post", "/api/v1/hazards", {201, 400, 401, 403, 409, 422}),
+    ("patch", "/api/v1/hazards/{hazard_id}", {200, 400, 401, 403, 404, 409, 413, 422}),
+    ("post", "/api/v1/hazards", {201, 400, 401, 403, 409, 413, 422}),
     ("post", "/api/v1/checklists/{checklist_id}/publish", {200, 401, 403, 404, 409, 422}),
     ("get", "/api/v1/documents/{document_id}/pdf", {200, 401, 403, 404, 422, 503}),
     ("get", "/api/v1/lookback", {200, 401, 403, 404, 422}),
     # the token endpoints: no 409 (nothing there has a state); each declares the status its code raises
-    ("post", "/api/v1/auth/token", {200, 400, 401, 422}),
+    ("post", "/api/v1/auth/token", {200, 400, 401, 413, 422}),
     ("delete", "/api/v1/auth/token", {204, 400, 401, 403}),
 ])
 def test_documented_answers_of_named_operations(method, path, expected):
@@ -189,7 +191,7 @@ def test_error_statuses_follow_the_operation_shape():
     operations = {op.view_func.__name__: op for bound in throwaway._get_bound_routers()
                   for view in bound.path_operations.values() for op in view.operations}
     assert error_statuses(operations["plain"]) == [401, 403]
-    assert error_statuses(operations["close"]) == [400, 401, 403, 404, 409, 422]
+    assert error_statuses(operations["close"]) == [400, 401, 403, 404, 409, 413, 422]
 
 
 @pytest.mark.django_db
