@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +17,11 @@ from anquan.hazards.models import HazardCategory
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
+
+
+# The tests tell a story of March–June 2026 and are set just after it (hazards found over a year ago, or
+# in the future, are refused at recording): the world is built at this moment too.
+AFTER_THE_STORY = "2026-07-01 10:00 +0800"
 
 
 def moment(month: int, day: int, hour: int = 10) -> datetime.datetime:
@@ -53,6 +59,7 @@ def found(w, user, when, code, site=None, text="隐患"):
     return services.hazard_record(actor=user, data=data)
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_found_and_missed(world):
     w = world
     same_day = found(w, w["inspector"], moment(3, 10, 11), "2103", text="配电箱无漏电保护")
@@ -71,6 +78,7 @@ def test_found_and_missed(world):
     assert visit.inspectors[0].roles == ["执法人员（示范区应急管理局）"]
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_roles_are_those_held_at_the_time(world):
     w = world
     assignment = w["inspector"].assignments.get()
@@ -81,6 +89,7 @@ def test_roles_are_those_held_at_the_time(world):
     assert report.visits[0].inspectors[0].roles == ["执法人员（示范区应急管理局）"]
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_an_accident_hook_adds_later_findings(world, monkeypatch):
     w = world
     revealed = found(w, w["grid"], moment(6, 1), "2101", text="事故后发现")
@@ -90,6 +99,7 @@ def test_an_accident_hook_adds_later_findings(world, monkeypatch):
     assert [m.how for m in report.visits[0].missed] == ["其后检查发现", "事故后发现"]
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_scope_and_range(world):
     w = world
     with pytest.raises(NotFound):
@@ -104,6 +114,7 @@ def test_scope_and_range(world):
                     date_to=datetime.date(2026, 3, 31)).visits == []
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_enterprise_covers_all_its_sites(world):
     w = world
     inspection_record_visit(actor=w["grid"], site=w["other_site"], performed_at=moment(3, 20), categories=[w["cats"]["4302"].pk])
@@ -112,6 +123,7 @@ def test_enterprise_covers_all_its_sites(world):
     assert report.visits[1].recorded_role_label == "网格员" and report.visits[1].inspection.kind == "territorial"
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_recording_a_visit_is_audited_and_scoped(world):
     w = world
     event = AuditEvent.objects.get(model_key="inspection", object_id=w["visit"].pk)
@@ -124,6 +136,7 @@ def test_recording_a_visit_is_audited_and_scoped(world):
         inspection_record_visit(actor=leader, site=w["site"], performed_at=timezone.now())
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_inspectors_must_be_people_within_reach(world):
     w = world
     stranger = make_user("street_staff", unit=w["tree"].other_street).person  # a person of 邻区
@@ -131,6 +144,7 @@ def test_inspectors_must_be_people_within_reach(world):
         inspection_record_visit(actor=w["inspector"], site=w["site"], performed_at=timezone.now(), inspectors=[stranger.pk])
 
 
+@pytest.mark.frozen(AFTER_THE_STORY)
 def test_api_and_page(world, django_assert_max_num_queries):
     w = world
     found(w, w["grid"], moment(4, 1), "2101", text="砂轮机防护罩缺失")
@@ -172,10 +186,14 @@ def test_the_page_on_a_phone(live_page, login_as):
     street = make_user("street_staff", unit=tree.street_a, name="街道甲")
     street.assignments.update(valid_from=moment(1, 1))
     grid = make_user("grid_worker", unit=tree.grid_a, name="网格员乙")
-    inspection_record_visit(actor=street, site=site, performed_at=moment(3, 10), categories=[HazardCategory.objects.get(code="2103").pk])
-    services.hazard_record(actor=grid, data={"site": site.pk, "description": "配电柜门未关闭", "source": "grid",
-                                             "found_at": moment(4, 1).isoformat(), "deadline": "2026-04-10",
-                                             "category": HazardCategory.objects.get(code="2101").pk})
+    grid.assignments.update(valid_from=moment(1, 1))
+    # The story is recorded as of its time; the browser (which keeps the real date) then reads it.
+    with time_machine.travel(AFTER_THE_STORY, tick=False):
+        inspection_record_visit(actor=street, site=site, performed_at=moment(3, 10),
+                                categories=[HazardCategory.objects.get(code="2103").pk])
+        services.hazard_record(actor=grid, data={"site": site.pk, "description": "配电柜门未关闭", "source": "grid",
+                                                 "found_at": moment(4, 1).isoformat(), "deadline": "2026-04-10",
+                                                 "category": HazardCategory.objects.get(code="2101").pk})
     page = login_as(street)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/lookback/?q=三号车间")
