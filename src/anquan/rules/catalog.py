@@ -24,10 +24,12 @@ KIND_UNITS: dict[str, str] = {
     "percent": "%",
     "day_of_month": "日（次月）",
     "month_day": "（月-日，次年）",
+    "yuan": "元",
 }
 
 ORDER_16 = "安全生产事故隐患排查治理暂行规定（原国家安全生产监督管理总局令第16号）"
 WORK_SAFETY_LAW = "中华人民共和国安全生产法（2021年修正）"
+PENALTY_LAW = "中华人民共和国行政处罚法（2021年修订）"
 FREQUENCY_SOURCE = ("地方做法：按风险分级分类确定监督检查频次（平台默认红色每月、橙色每季度、黄色每半年、蓝色每年至少一次），"
                     "非法定频次；以本地年度监督检查计划规定为准，可由管理员按地区调整")
 
@@ -81,12 +83,34 @@ RULES: dict[str, Rule] = _rules(
          WORK_SAFETY_LAW + "第一百一十三条：存在重大事故隐患，一百八十日内三次或者一年内四次受到行政处罚", "calendar_days", "V", 1, 366),
     Rule("repeat_offender.count_short", 3, "屡次违法（短期）：行政处罚次数",
          WORK_SAFETY_LAW + "第一百一十三条", "count", "V", 1, 20),
-    Rule("repeat_offender.window_days_long", 365, "屡次违法（一年内）：统计期间",
-         WORK_SAFETY_LAW + "第一百一十三条", "calendar_days", "V", 1, 731),
+    Rule("repeat_offender.window_months_long", 12, "屡次违法（一年内）：统计期间（自当日起倒推的日历月数，非365日）",
+         WORK_SAFETY_LAW + "第一百一十三条：一年内四次受到本法规定的行政处罚（按日历年倒推，闰年含2月29日）", "months", "V", 1, 24),
     Rule("repeat_offender.count_long", 4, "屡次违法（一年内）：行政处罚次数",
          WORK_SAFETY_LAW + "第一百一十三条", "count", "V", 1, 20),
     Rule("penalty.publish_working_days", 7, "行政处罚决定公开时限",
          WORK_SAFETY_LAW + "第七十八条：自作出行政处罚决定之日起7个工作日内", "working_days", "V", 1, 30),
+    # Enforcement (行政执法, issue 14): the 行政处罚法 clocks and limits.
+    Rule("penalty.decision_days", 90, "行政处罚决定期限（自立案之日起）",
+         PENALTY_LAW + "第六十条：应当自行政处罚案件立案之日起九十日内作出行政处罚决定（法律、法规、规章另有规定的从其规定）",
+         "days", "V", 1, 365),
+    Rule("penalty.service_days", 7, "行政处罚决定书送达期限（当事人不在场时，自宣告之日起）",
+         PENALTY_LAW + "第六十一条：当事人不在场的，行政机关应当在七日内送达", "days", "V", 1, 30),
+    Rule("penalty.late_fee_percent", 3, "逾期缴纳罚款每日加处罚款比例（加处罚款不超过罚款数额）",
+         PENALTY_LAW + "第七十二条第一款第（一）项：到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额",
+         "percent", "V", 0, 3),
+    Rule("penalty.payment_days", 15, "缴纳罚款期限（自收到行政处罚决定书之日起）",
+         PENALTY_LAW + "第六十七条第三款：当事人应当自收到行政处罚决定书之日起十五日内，到指定的银行或者通过电子支付系统缴纳罚款",
+         "days", "V", 1, 60),
+    Rule("penalty.on_the_spot_max_person", 200, "当场处罚罚款上限：公民（元）",
+         PENALTY_LAW + "第五十一条：对公民处以二百元以下罚款", "yuan", "V", 0, 200),
+    Rule("penalty.on_the_spot_max_unit", 3000, "当场处罚罚款上限：法人或者其他组织（元）",
+         PENALTY_LAW + "第五十一条：对法人或者其他组织处以三千元以下罚款", "yuan", "V", 0, 3000),
+    Rule("penalty.hearing_threshold_person", 10000, "听证：较大数额罚款起点，公民（元）",
+         "地方做法：" + PENALTY_LAW + "第六十三条第一款第（一）项“较大数额罚款”由各地规定，平台默认值，以本地规定为准",
+         "yuan", "L", 0, 10_000_000),
+    Rule("penalty.hearing_threshold_unit", 50000, "听证：较大数额罚款起点，法人或者其他组织（元）",
+         "地方做法：" + PENALTY_LAW + "第六十三条第一款第（一）项“较大数额罚款”由各地规定，平台默认值，以本地规定为准",
+         "yuan", "L", 0, 100_000_000),
     Rule("stats.quarter_due_day", 15, "隐患排查治理季度统计分析表报送：下一季度首月的日期",
          ORDER_16 + "第十四条：于下一季度15日前报送", "day_of_month", "S", 1, 28),
     Rule("stats.annual_due", "01-31", "隐患排查治理年度统计分析表报送：次年日期",
