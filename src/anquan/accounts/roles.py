@@ -74,6 +74,12 @@ SUPERVISION_MANAGE = "supervision.manage"
 SUPERVISION_CHECK = "supervision.check"
 SUPERVISION_RESPOND = "supervision.respond"
 ACCOUNTABILITY = "accountability.record"
+# 挂牌督办 at the unit's own level (street or 安委办 of 区县以上; the level rule is hazards.services.supervision
+# .may_list_for_level) and the listing of a whole region or industry (区域/行业挂牌督办, hazards.AreaListing):
+# the listing level lists and 摘牌 after its review; the listed territory's unit or department reports the fix.
+LISTING = {"hazard.list", "hazard.delist", "hazard.review_listing"}
+AREA_LISTING = {"arealisting.list", "arealisting.delist"}
+AREA_LISTING_REPORT = "arealisting.report"
 
 
 @dataclass(frozen=True)
@@ -101,16 +107,16 @@ ROLES: dict[str, Role] = {
     for r in [
         _role(RoleCode.ANWEIBAN, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT,
               "enterprise.void", "enterprise.change_regulators", "audit.view_object",
-              HAZARD_FIND, HAZARD_OVERSEE, "hazard.list", "hazard.delist", "hazard.review_listing", "hazard.transfer",
+              HAZARD_FIND, HAZARD_OVERSEE, LISTING, AREA_LISTING, AREA_LISTING_REPORT, "hazard.transfer",
               CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE, SUPERVISION_MANAGE, SUPERVISION_CHECK,
               ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW),
         _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object",
               HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE, PLAN, PERFORM, DOCUMENT_ISSUE, SUPERVISION_RESPOND,
-              SIGNOFF_DRAFT, SIGNOFF_REVIEW),
+              SIGNOFF_DRAFT, SIGNOFF_REVIEW, LISTING, AREA_LISTING, AREA_LISTING_REPORT),
         _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND, PERFORM),
         _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object",
               HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade", CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE,
-              SUPERVISION_RESPOND, ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW),
+              SUPERVISION_RESPOND, ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW, AREA_LISTING_REPORT),
         _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW, "hazard.record", "hazard.control",
               "hazard.judge_major", PERFORM, DOCUMENT_ISSUE),
         _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major", PERFORM),
