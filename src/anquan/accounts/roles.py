@@ -30,6 +30,8 @@ class RoleCode(models.TextChoices):
     EXPERT = "expert", _("专家")
     SUPERVISOR = "supervisor", _("督查组成员")
     LEADER = "leader", _("单位领导")
+    DEPT_HEAD = "dept_head", _("执法部门负责人")
+    LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
     ENT_MANAGER = "ent_manager", _("企业安全管理员")
     ENT_PRINCIPAL = "ent_principal", _("企业主要负责人")
     SYSADMIN = "sysadmin", _("系统管理员")
@@ -74,6 +76,15 @@ SUPERVISION_MANAGE = "supervision.manage"
 SUPERVISION_CHECK = "supervision.check"
 SUPERVISION_RESPOND = "supervision.respond"
 ACCOUNTABILITY = "accountability.record"
+
+# Administrative enforcement (行政执法, anquan.enforcement). Who may act on which case (the organ's own
+# staff; the enterprise only from 告知 on; a street only where authorised) is checked there.
+CASE_WORK = {"case.open", "case.investigate", "case.submit_review", "case.notify", "case.serve",
+             "case.record_statement", "case.record_payment", "case.decide_on_spot"}
+CASE_HEAD = {"case.approve", "case.review", "case.discuss", "case.decide", "case.withdraw", "case.close",
+             "case.publish", "case.propose_closure", "case.export"}
+CASE_LEGAL = {"case.legal_review"}
+CASE_PARTY = {"case.record_statement"}
 # 挂牌督办 at the unit's own level (street or 安委办 of 区县以上; the level rule is hazards.services.supervision
 # .may_list_for_level) and the listing of a whole region or industry (区域/行业挂牌督办, hazards.AreaListing):
 # the listing level lists and 摘牌 after its review; the listed territory's unit or department reports the fix.
@@ -124,9 +135,9 @@ ROLES: dict[str, Role] = {
         _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export",
               SIGNOFF_REVIEW, SIGNOFF_SIGN),
         _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY),
         _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY),
         _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
               "department.create", "department.update", "accounts.manage", "rules.manage", CHECKLIST_MANAGE),
         _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
