@@ -30,6 +30,9 @@ KIND_UNITS: dict[str, str] = {
 ORDER_16 = "安全生产事故隐患排查治理暂行规定（原国家安全生产监督管理总局令第16号）"
 WORK_SAFETY_LAW = "中华人民共和国安全生产法（2021年修正）"
 PENALTY_LAW = "中华人民共和国行政处罚法（2021年修订）"
+ORDER_493 = "生产安全事故报告和调查处理条例（国务院令第493号）"
+#: Accident numbers are national law: no locality may change them (min = max = the statutory value).
+NATIONAL = "（国家法定，各地不得调整）"
 FREQUENCY_SOURCE = ("地方做法：按风险分级分类确定监督检查频次（平台默认红色每月、橙色每季度、黄色每半年、蓝色每年至少一次），"
                     "非法定频次；以本地年度监督检查计划规定为准，可由管理员按地区调整")
 
@@ -93,8 +96,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("penalty.decision_days", 90, "行政处罚决定期限（自立案之日起）",
          PENALTY_LAW + "第六十条：应当自行政处罚案件立案之日起九十日内作出行政处罚决定（法律、法规、规章另有规定的从其规定）",
          "days", "V", 1, 365),
-    Rule("penalty.service_days", 7, "行政处罚决定书送达期限（当事人不在场时，自宣告之日起）",
-         PENALTY_LAW + "第六十一条：当事人不在场的，行政机关应当在七日内送达", "days", "V", 1, 30),
+    Rule("penalty.service_working_days", 7, "行政处罚决定书送达期限（当事人不在场时，自宣告之日起）",
+         PENALTY_LAW + "第六十一条：当事人不在场的，行政机关应当在七日内送达；第八十五条：本法中“七日”是指工作日，不含法定节假日",
+         "working_days", "V", 1, 30),
     Rule("penalty.late_fee_percent", 3, "逾期缴纳罚款每日加处罚款比例（加处罚款不超过罚款数额）",
          PENALTY_LAW + "第七十二条第一款第（一）项：到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额",
          "percent", "V", 0, 3),
@@ -135,6 +139,79 @@ RULES: dict[str, Rule] = _rules(
          FREQUENCY_SOURCE, "months", "L", 1, 36),
     Rule("inspection.frequency_months.blue", 12, "监督检查频次：低风险（蓝）场所每几个月至少检查一次（无所属企业的场所按蓝色计）",
          FREQUENCY_SOURCE, "months", "L", 1, 60),
+
+    # ---------------------------------------------------------------- accidents (issue 13)
+    # Grading (493号令 第三条): "以上包括本数，以下不包括本数" — a figure equal to a threshold is of the higher level.
+    Rule("accident.grade.deaths.larger", 3, "事故等级：较大事故死亡人数（以上，含本数）",
+         ORDER_493 + "第三条第一款第（三）项：造成3人以上10人以下死亡" + NATIONAL, "persons", "V", 3, 3),
+    Rule("accident.grade.deaths.major", 10, "事故等级：重大事故死亡人数（以上，含本数）",
+         ORDER_493 + "第三条第一款第（二）项：造成10人以上30人以下死亡" + NATIONAL, "persons", "V", 10, 10),
+    Rule("accident.grade.deaths.especially_major", 30, "事故等级：特别重大事故死亡人数（以上，含本数）",
+         ORDER_493 + "第三条第一款第（一）项：造成30人以上死亡" + NATIONAL, "persons", "V", 30, 30),
+    Rule("accident.grade.serious_injuries.larger", 10, "事故等级：较大事故重伤人数（包括急性工业中毒，以上含本数）",
+         ORDER_493 + "第三条第一款第（三）项：10人以上50人以下重伤" + NATIONAL, "persons", "V", 10, 10),
+    Rule("accident.grade.serious_injuries.major", 50, "事故等级：重大事故重伤人数（包括急性工业中毒，以上含本数）",
+         ORDER_493 + "第三条第一款第（二）项：50人以上100人以下重伤" + NATIONAL, "persons", "V", 50, 50),
+    Rule("accident.grade.serious_injuries.especially_major", 100, "事故等级：特别重大事故重伤人数（包括急性工业中毒，以上含本数）",
+         ORDER_493 + "第三条第一款第（一）项：100人以上重伤（包括急性工业中毒）" + NATIONAL, "persons", "V", 100, 100),
+    Rule("accident.grade.loss.larger", 10_000_000, "事故等级：较大事故直接经济损失（元，以上含本数）",
+         ORDER_493 + "第三条第一款第（三）项：1000万元以上5000万元以下直接经济损失" + NATIONAL, "yuan", "V",
+         10_000_000, 10_000_000),
+    Rule("accident.grade.loss.major", 50_000_000, "事故等级：重大事故直接经济损失（元，以上含本数）",
+         ORDER_493 + "第三条第一款第（二）项：5000万元以上1亿元以下直接经济损失" + NATIONAL, "yuan", "V",
+         50_000_000, 50_000_000),
+    Rule("accident.grade.loss.especially_major", 100_000_000, "事故等级：特别重大事故直接经济损失（元，以上含本数）",
+         ORDER_493 + "第三条第一款第（一）项：1亿元以上直接经济损失" + NATIONAL, "yuan", "V", 100_000_000, 100_000_000),
+    # Reporting clocks (第九条、第十一条).
+    Rule("accident.report.unit_hours", 1, "事故报告：单位负责人接到报告后向县级应急管理部门和有关部门报告的时限",
+         ORDER_493 + "第九条：单位负责人接到报告后，应当于1小时内……报告" + NATIONAL, "hours", "V", 1, 1),
+    Rule("accident.report.level_hours", 2, "事故报告：各级部门逐级上报的时限（每级）",
+         ORDER_493 + "第十一条：逐级上报事故情况，每级上报的时间不得超过2小时" + NATIONAL, "hours", "V", 2, 2),
+    # 补报 (第十三条): calendar days from the accident day (the day itself not counted, 民法典第二百零一条); the
+    # end does NOT move off a holiday — see anquan.accidents.rules.addition_window_end for why.
+    Rule("accident.addition.days", 30, "伤亡人数补报期间（自事故发生之日起，自然日，末日遇节假日不顺延）",
+         ORDER_493 + "第十三条第二款：自事故发生之日起30日内，事故造成的伤亡人数发生变化的，应当及时补报" + NATIONAL,
+         "calendar_days", "V", 30, 30),
+    Rule("accident.addition.days_road_fire", 7, "道路交通事故、火灾事故伤亡人数补报期间（自然日，末日遇节假日不顺延）",
+         ORDER_493 + "第十三条第二款：道路交通事故、火灾事故自发生之日起7日内" + NATIONAL, "calendar_days", "V", 7, 7),
+    # Investigation (第二十九条、第三十二条) and evaluation (安全生产法第八十六条).
+    Rule("accident.investigation.days", 60, "事故调查报告提交期限（自事故发生之日起，技术鉴定时间不计入）",
+         ORDER_493 + "第二十九条、第二十七条：自事故发生之日起60日内提交事故调查报告；技术鉴定所需时间不计入事故调查期限" + NATIONAL,
+         "calendar_days", "V", 60, 60),
+    Rule("accident.investigation.extension_max_days", 60, "事故调查报告提交期限可延长的最长天数（经负责调查的人民政府批准，限一次）",
+         ORDER_493 + "第二十九条：经负责事故调查的人民政府批准，延长的期限最长不超过60日" + NATIONAL, "calendar_days", "V", 60, 60),
+    Rule("accident.approval.days", 15, "事故调查报告批复期限（重大、较大、一般事故，自收到报告之日起）",
+         ORDER_493 + "第三十二条第一款：应当自收到事故调查报告之日起15日内做出批复" + NATIONAL, "calendar_days", "V", 15, 15),
+    Rule("accident.approval.days_especially_major", 30, "特别重大事故调查报告批复期限（自收到报告之日起）",
+         ORDER_493 + "第三十二条第一款：特别重大事故，30日内做出批复" + NATIONAL, "calendar_days", "V", 30, 30),
+    Rule("accident.approval.extension_max_days", 30, "特别重大事故批复可延长的最长天数",
+         ORDER_493 + "第三十二条第一款：特殊情况下，批复时间可以适当延长，但延长的时间最长不超过30日" + NATIONAL,
+         "calendar_days", "V", 30, 30),
+    Rule("accident.evaluation.years", 1, "事故整改和防范措施落实情况评估期限（批复后）",
+         WORK_SAFETY_LAW + "第八十六条第三款：在批复事故调查报告后一年内，组织有关部门对事故整改和防范措施落实情况进行评估，"
+         "并及时向社会公开评估结果" + NATIONAL, "years", "V", 1, 1),
+    # Fines on the responsible unit by level (安全生产法第一百一十四条), for enforcement.
+    Rule("accident.fine.general.min_yuan", 300_000, "事故罚款：一般事故下限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（一）项：处三十万元以上一百万元以下的罚款" + NATIONAL, "yuan", "V", 300_000, 300_000),
+    Rule("accident.fine.general.max_yuan", 1_000_000, "事故罚款：一般事故上限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（一）项" + NATIONAL, "yuan", "V", 1_000_000, 1_000_000),
+    Rule("accident.fine.larger.min_yuan", 1_000_000, "事故罚款：较大事故下限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（二）项：处一百万元以上二百万元以下的罚款" + NATIONAL, "yuan", "V", 1_000_000, 1_000_000),
+    Rule("accident.fine.larger.max_yuan", 2_000_000, "事故罚款：较大事故上限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（二）项" + NATIONAL, "yuan", "V", 2_000_000, 2_000_000),
+    Rule("accident.fine.major.min_yuan", 2_000_000, "事故罚款：重大事故下限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（三）项：处二百万元以上一千万元以下的罚款" + NATIONAL, "yuan", "V", 2_000_000, 2_000_000),
+    Rule("accident.fine.major.max_yuan", 10_000_000, "事故罚款：重大事故上限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（三）项" + NATIONAL, "yuan", "V", 10_000_000, 10_000_000),
+    Rule("accident.fine.especially_major.min_yuan", 10_000_000, "事故罚款：特别重大事故下限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（四）项：处一千万元以上二千万元以下的罚款" + NATIONAL, "yuan", "V",
+         10_000_000, 10_000_000),
+    Rule("accident.fine.especially_major.max_yuan", 20_000_000, "事故罚款：特别重大事故上限（元）",
+         WORK_SAFETY_LAW + "第一百一十四条第一款第（四）项" + NATIONAL, "yuan", "V", 20_000_000, 20_000_000),
+    Rule("accident.fine.aggravated.min_multiple", 2, "事故罚款：情节特别严重、影响特别恶劣的最低倍数",
+         WORK_SAFETY_LAW + "第一百一十四条第二款：按照前款罚款数额的二倍以上五倍以下" + NATIONAL, "count", "V", 2, 2),
+    Rule("accident.fine.aggravated.max_multiple", 5, "事故罚款：情节特别严重、影响特别恶劣的最高倍数",
+         WORK_SAFETY_LAW + "第一百一十四条第二款" + NATIONAL, "count", "V", 5, 5),
 )
 
 
