@@ -56,6 +56,7 @@ def ensure_industries() -> dict[str, Industry]:
     catalogue = importlib.import_module("anquan.orgs.migrations.0002_industry_catalogue").CATALOGUE
     for code, name, sort in catalogue:
         Industry.objects.update_or_create(code=code, defaults={"name": name, "sort": sort})
+    importlib.import_module("anquan.orgs.migrations.0003_industry_trade_sectors").seed_sub_sectors(Industry)
     return {i.code: i for i in Industry.objects.all()}
 
 

@@ -104,70 +104,19 @@ CATEGORIES: list[tuple[str, str, str | None, str | None]] = [
 ]
 
 
-class Criteria(NamedTuple):
-    code: str
-    version: int
-    name: str
-    industry: str | None
-    basis: str
-    effective_from: datetime.date
-    #: (number, text, basis, category code)
-    items: list[tuple[str, str, str, str]]
-
-
 ORDER_10 = "工贸企业重大事故隐患判定标准（应急管理部令第10号）"
 GB_35181 = "GB 35181-2025《重大火灾隐患判定规则》"
 
-CRITERIA: list[Criteria] = [
-    Criteria(
-        "gm_major", 1, "工贸企业重大事故隐患判定标准", "industry_trade",
-        ORDER_10 + "，2023年5月15日起施行", datetime.date(2023, 5, 15),
-        [
-            ("3.1", "未对承包单位、承租单位的安全生产工作实行统一协调、管理，或者未定期对其进行安全检查",
-             ORDER_10 + "第三条第（一）项", "GM05"),
-            ("3.2", "特种作业人员未按规定经专门的安全作业培训并取得相应资格即上岗作业",
-             ORDER_10 + "第三条第（二）项", "1202"),
-            ("3.3", "金属冶炼企业的主要负责人、安全生产管理人员未按规定经考核合格",
-             ORDER_10 + "第三条第（三）项", "4304"),
-            ("11.1", "粉尘爆炸危险场所设在非框架结构的多层建（构）筑物内，或者场所内设有员工宿舍、会议室、办公室、休息室等人员聚集场所",
-             ORDER_10 + "第十一条第（一）项", "GM02"),
-            ("11.3", "干式除尘系统泄爆、惰化、抑爆等爆炸防控措施一项也未采取",
-             ORDER_10 + "第十一条第（三）项", "GM02"),
-            ("11.10", "未落实粉尘清理制度，作业现场积尘严重",
-             ORDER_10 + "第十一条第（十）项", "GM02"),
-            ("12.1", "包装、分割、产品整理场所的空调系统采用氨直接蒸发制冷",
-             ORDER_10 + "第十二条第（一）项", "GM04"),
-            ("12.2", "快速冻结装置未设在单独的作业间内，或者其作业间内作业人员超过9人",
-             ORDER_10 + "第十二条第（二）项", "GM04"),
-            ("13.1", "存在硫化氢、一氧化碳等中毒风险的有限空间未经辨识、未建立安全管理台账，并且未设置明显的安全警示标志",
-             ORDER_10 + "第十三条第（一）项", "GM01"),
-            ("13.2", "有限空间作业未落实作业审批，或者未执行“先通风、再检测、后作业”，或者作业现场未设专人监护",
-             ORDER_10 + "第十三条第（二）项", "GM01"),
-        ],
-    ),
-    Criteria(
-        "gb35181", 1, "重大火灾隐患判定规则（直接判定要素）", None,
-        GB_35181 + "，2025年11月1日起实施，代替GB 35181-2017", datetime.date(2025, 11, 1),
-        [
-            ("1", "生产、储存、装卸易燃易爆危险品的工厂、仓库和专用车站、码头、储罐区，未设在城市边缘或者相对独立的安全地带",
-             GB_35181 + "第5章 直接判定要素", "WH01"),
-            ("2", "生产、储存、经营易燃易爆危险品的场所与人员密集场所、居住场所设在同一建筑物内，或者与其防火间距不符合规定",
-             GB_35181 + "第5章 直接判定要素", "WH01"),
-            ("3", "人员密集场所的疏散通道、安全出口被封堵，或者安全出口数量、疏散宽度严重不足",
-             GB_35181 + "第5章 直接判定要素", "XF02"),
-            ("4", "旅馆、公共娱乐场所、商店、地下人员密集场所等未按规定设置自动喷水灭火系统或者火灾自动报警系统，或者设置后不能正常运行",
-             GB_35181 + "第5章 直接判定要素；附录A", "XF01"),
-            ("5", "易燃可燃液体、可燃气体储罐（区）未按规定设置固定灭火、冷却、可燃气体浓度报警或者火灾报警设施",
-             GB_35181 + "第5章 直接判定要素", "XF01"),
-            ("6", "在人员密集场所违反消防安全规定使用、储存或者销售易燃易爆危险品",
-             GB_35181 + "第5章 直接判定要素", "XF04"),
-            ("7", "儿童活动场所、老年人照料设施所在楼层位置不符合规定",
-             GB_35181 + "第5章 直接判定要素", "XF02"),
-            ("8", "人员密集场所内的居住场所采用燃烧性能低于A级的彩钢夹芯板搭建",
-             GB_35181 + "第5章 直接判定要素", "XF05"),
-        ],
-    ),
-]
+
+def _criteria():
+    """The criteria libraries (criteria_libraries.registry): every module of the package, plus stand-ins."""
+    from .criteria_libraries.registry import LIBRARIES
+
+    return LIBRARIES
+
+
+#: The criteria libraries seeded (a lazy sequence of ``criteria_libraries.Library``).
+CRITERIA = _criteria()
 
 
 class Description(NamedTuple):
@@ -304,17 +253,121 @@ def seed_catalogue(get_model=None) -> dict[str, int]:
             "category": categories[d.category], "industry": industries.get(d.industry) if d.industry else None,
             "suggested_level": d.level, "basis": d.basis,
         })
-    items = 0
-    for c in CRITERIA:
-        published = datetime.datetime.combine(c.effective_from, datetime.time(0, 0), tzinfo=SHANGHAI)
-        checklist, _ = Checklist.objects.update_or_create(code=c.code, version=c.version, defaults={
-            "name": c.name, "kind": "major_criteria", "industry": industries.get(c.industry) if c.industry else None,
-            "basis": c.basis, "effective_from": c.effective_from, "status": "published", "published_at": published,
+    items = seed_criteria(get_model, categories=categories, industries=industries)
+    return {"categories": len(categories), "descriptions": len(DESCRIPTIONS), "criteria_items": items}
+
+
+class PublishedVersionChanged(Exception):
+    """A library's text differs from its published version in the database: publish a new version instead."""
+
+
+def _item_fields(item, categories) -> dict:
+    return {
+        "text": item.text, "basis": item.basis[:300], "category": categories.get(item.category),
+        "conditions": [{"key": c.key, "text": c.text} for c in item.conditions],
+        "industries": list(item.industries), "combined": item.combined, "source_note": item.source_note[:300],
+    }
+
+
+def _differs(row, fields: dict) -> list[str]:
+    return [name for name, value in fields.items()
+            if (getattr(row, name + "_id") if name == "category" else getattr(row, name))
+            != (value.pk if name == "category" and value is not None else value)]
+
+
+def seed_criteria(get_model=None, *, categories=None, industries=None, libraries=None, corrections: bool = False) -> int:
+    """Create the criteria libraries' checklists, items and combined rules; retire the withdrawn versions.
+
+    Idempotent by natural keys ((code, version), (checklist, number)). A published version is never
+    edited: an item absent from the database (an item of the instrument not held before, listed as
+    missing) is added, but a changed text of an existing item raises ``PublishedVersionChanged`` —
+    publish it as a new version. ``corrections=True`` (hazards migration 0008 only) lets the thin seeds'
+    wording be brought to the instrument's own text once. Returns the number of items.
+    """
+    from .criteria_libraries import registry
+
+    get = _getter(get_model)
+    Industry = get("orgs", "Industry")
+    Category = get("hazards", "HazardCategory")
+    Checklist = get("hazards", "Checklist")
+    ChecklistItem = get("hazards", "ChecklistItem")
+    industries = industries if industries is not None else {i.code: i for i in Industry.objects.all()}
+    categories = categories if categories is not None else {c.code: c for c in Category.objects.all()}
+    if not any(f.name == "conditions" for f in ChecklistItem._meta.get_fields()):
+        # hazards 0002 (before 0008_criteria_applicability): the thin seeds in the columns of that time
+        return _seed_thin(Checklist, ChecklistItem, categories, industries)
+    CombinedRule = get("hazards", "CombinedRule")
+    libraries = list(libraries if libraries is not None else registry.LIBRARIES)
+    count = 0
+    for lib in libraries:
+        retired = (lib.code, lib.version) in registry.RETIRED
+        published = datetime.datetime.combine(lib.effective_from, datetime.time(0, 0), tzinfo=SHANGHAI)
+        head = {
+            "name": lib.name[:200], "kind": "major_criteria", "basis": lib.basis[:300],
+            "industry": industries.get(lib.industries[0]) if lib.industries else None,
+            "effective_from": lib.effective_from, "effective_to": lib.effective_to,
+            "exclusions": list(lib.exclusions), "missing": [list(m) for m in lib.missing], "notes": lib.notes,
+            "expected_count": lib.expected_count,
+        }
+        checklist = Checklist.objects.filter(code=lib.code, version=lib.version).first()
+        if checklist is None:
+            checklist = Checklist.objects.create(code=lib.code, version=lib.version, status="retired" if retired else "published",
+                                                 published_at=published, **head)
+        else:
+            changed = [k for k, v in head.items() if getattr(checklist, k) != v and k not in ("missing", "notes")]
+            if changed and checklist.status != "draft" and not corrections:
+                raise PublishedVersionChanged(f"{lib.code} 第{lib.version}版已发布，不能修改（{', '.join(changed)}）：请发布新版本")
+            for k, v in head.items():
+                setattr(checklist, k, v)
+            if retired:
+                checklist.status = "retired"
+            checklist.save()
+        checklist.industries.set([industries[c] for c in lib.industries if c in industries])
+        rows = {r.number: r for r in ChecklistItem.objects.filter(checklist=checklist)}
+        for sort, item in enumerate(lib.items, start=1):
+            fields = _item_fields(item, categories)
+            row = rows.get(item.number)
+            if row is None:
+                rows[item.number] = ChecklistItem.objects.create(checklist=checklist, number=item.number, suggested_level="major",
+                                                                 sort=sort * 10, **fields)
+            elif _differs(row, fields):
+                if not corrections:
+                    raise PublishedVersionChanged(f"{lib.code} 第{lib.version}版第{item.number}项已发布，不能修改：请发布新版本")
+                for k, v in fields.items():
+                    setattr(row, k, v)
+                row.sort = sort * 10
+                row.save()
+            count += 1
+        for sort, rule in enumerate(lib.combined_rules, start=1):
+            stored, created = CombinedRule.objects.get_or_create(checklist=checklist, number=rule.number, defaults={
+                "text": rule.text, "basis": rule.basis[:300], "min_elements": rule.min_elements,
+                "place_kinds": list(rule.place_kinds), "sort": sort * 10})
+            if not created and (stored.text, stored.min_elements, stored.place_kinds) != (rule.text, rule.min_elements, list(rule.place_kinds)):
+                if not corrections:
+                    raise PublishedVersionChanged(f"{lib.code} 第{lib.version}版综合判定规则{rule.number}已发布，不能修改：请发布新版本")
+                stored.text, stored.basis, stored.min_elements, stored.place_kinds = rule.text, rule.basis[:300], rule.min_elements, list(rule.place_kinds)
+                stored.save()
+            stored.elements.set([rows[n] for n in rule.elements if n in rows])
+    for code, version in registry.RETIRED:
+        Checklist.objects.filter(code=code, version=version).exclude(status="retired").update(status="retired")
+    return count
+
+
+def _seed_thin(Checklist, ChecklistItem, categories, industries) -> int:
+    """The thin seeds as hazards 0002 wrote them (the inspections templates of 0005 refer to their items)."""
+    from .criteria_libraries.thin import LIBRARIES as THIN
+
+    count = 0
+    for lib in THIN:
+        published = datetime.datetime.combine(lib.effective_from, datetime.time(0, 0), tzinfo=SHANGHAI)
+        checklist, _ = Checklist.objects.update_or_create(code=lib.code, version=lib.version, defaults={
+            "name": lib.name, "kind": "major_criteria", "industry": industries.get(lib.industries[0]) if lib.industries else None,
+            "basis": lib.basis, "effective_from": lib.effective_from, "status": "published", "published_at": published,
         })
-        for sort, (number, text, basis, category) in enumerate(c.items, start=1):
-            ChecklistItem.objects.update_or_create(checklist=checklist, number=number, defaults={
-                "text": text, "basis": basis, "category": categories[category], "suggested_level": "major",
+        for sort, item in enumerate(lib.items, start=1):
+            ChecklistItem.objects.update_or_create(checklist=checklist, number=item.number, defaults={
+                "text": item.text, "basis": item.basis, "category": categories[item.category], "suggested_level": "major",
                 "sort": sort * 10,
             })
-            items += 1
-    return {"categories": len(categories), "descriptions": len(DESCRIPTIONS), "criteria_items": items}
+            count += 1
+    return count

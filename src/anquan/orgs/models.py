@@ -30,6 +30,9 @@ class Industry(models.Model):
     code = models.CharField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
+    #: The wider sector this one belongs to (工贸 for 冶金 … 商贸, 应急管理部令第10号第四条至第十条): a site of
+    #: a sub-sector is also of its parent for the criteria libraries (``codes()``).
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级行业"))
 
     class Meta:
         ordering = ["sort", "id"]
@@ -38,6 +41,10 @@ class Industry(models.Model):
 
     def __str__(self):
         return self.name
+
+    def codes(self) -> tuple[str, ...]:
+        """This industry's code and its parent's (the codes a criteria library may name for it)."""
+        return (self.code, self.parent.code) if self.parent_id else (self.code,)
 
 
 class OrgUnitQuerySet(ScopedQuerySet):

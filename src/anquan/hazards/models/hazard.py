@@ -85,6 +85,9 @@ class Hazard(BusinessRecord):
     # --- level ---
     level = models.CharField(_("隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     criterion = models.ForeignKey("hazards.ChecklistItem", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("判定依据条款"))
+    #: How it was judged 重大 (hazards.services.judgement): library code/version, the item numbers that held,
+    #: the "并且" conditions affirmed per item, the combined rule that fired and the elements counted.
+    judgement = models.JSONField(_("判定记录"), default=dict, blank=True)
     immediate = models.BooleanField(_("立查立改"), default=False)
     # --- 五落实 ---
     responsible_person = models.ForeignKey("accounts.Person", models.PROTECT, null=True, blank=True, related_name="hazards_responsible", verbose_name=_("整改责任人"))
