@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "anquan.inspections",
     "anquan.documents",
     "anquan.supervision",
+    "anquan.enforcement",
+    "anquan.accidents",
     "anquan.notifications",
     "anquan.jobs",
     "anquan.workbench",
