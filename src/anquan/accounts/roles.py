@@ -76,6 +76,12 @@ SUPERVISION_MANAGE = "supervision.manage"
 SUPERVISION_CHECK = "supervision.check"
 SUPERVISION_RESPOND = "supervision.respond"
 ACCOUNTABILITY = "accountability.record"
+# Accidents (生产安全事故, issue 13). Being at or above the investigating body's level is checked in
+# accidents.services.common (may_investigate) on top of "accident.investigate".
+ACCIDENT_REPORT = {"accident.report", "accident.add"}
+ACCIDENT_FORWARD = "accident.forward"
+ACCIDENT_INVESTIGATE = "accident.investigate"
+ACCIDENT_CLOSE = "accident.close"
 
 # Administrative enforcement (行政执法, anquan.enforcement). Who may act on which case (the organ's own
 # staff; the enterprise only from 告知 on; a street only where authorised) is checked there.
@@ -120,14 +126,14 @@ ROLES: dict[str, Role] = {
               "enterprise.void", "enterprise.change_regulators", "audit.view_object",
               HAZARD_FIND, HAZARD_OVERSEE, LISTING, AREA_LISTING, AREA_LISTING_REPORT, "hazard.transfer",
               CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE, SUPERVISION_MANAGE, SUPERVISION_CHECK,
-              ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW),
+              ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW, ACCIDENT_REPORT, ACCIDENT_FORWARD, ACCIDENT_INVESTIGATE, ACCIDENT_CLOSE),
         _role(RoleCode.STREET_STAFF, ScopeKind.TERRITORY, "unit", VIEW, ENTERPRISE_EDIT, EXPORT, "audit.view_object",
               HAZARD_FIND, HAZARD_RECTIFY, HAZARD_OVERSEE, PLAN, PERFORM, DOCUMENT_ISSUE, SUPERVISION_RESPOND,
-              SIGNOFF_DRAFT, SIGNOFF_REVIEW, LISTING, AREA_LISTING, AREA_LISTING_REPORT),
+              SIGNOFF_DRAFT, SIGNOFF_REVIEW, LISTING, AREA_LISTING, AREA_LISTING_REPORT, ACCIDENT_REPORT, ACCIDENT_FORWARD),
         _role(RoleCode.GRID_WORKER, ScopeKind.TERRITORY, "unit", VIEW, HAZARD_FIND, PERFORM),
         _role(RoleCode.DEPT_STAFF, ScopeKind.DEPARTMENT, "department", VIEW, EXPORT, "audit.view_object",
               HAZARD_FIND, HAZARD_OVERSEE, "hazard.downgrade", CHECKLIST_MANAGE, PLAN, DRAW, PERFORM, DOCUMENT_ISSUE,
-              SUPERVISION_RESPOND, ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW, AREA_LISTING_REPORT),
+              SUPERVISION_RESPOND, ACCOUNTABILITY, SIGNOFF_DRAFT, SIGNOFF_REVIEW, AREA_LISTING_REPORT, ACCIDENT_REPORT, ACCIDENT_FORWARD, ACCIDENT_INVESTIGATE),
         _role(RoleCode.INSPECTOR, ScopeKind.DEPARTMENT, "department", VIEW, "hazard.record", "hazard.control",
               "hazard.judge_major", PERFORM, DOCUMENT_ISSUE),
         _role(RoleCode.EXPERT, ScopeKind.GRANTS, "", VIEW, "hazard.record", "hazard.judge_major", PERFORM),
@@ -135,9 +141,9 @@ ROLES: dict[str, Role] = {
         _role(RoleCode.LEADER, ScopeKind.TERRITORY, "unit", VIEW, EXPORT, "audit.view_object", "hazard.export",
               SIGNOFF_REVIEW, SIGNOFF_SIGN),
         _role(RoleCode.ENT_MANAGER, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY, ACCIDENT_REPORT),
         _role(RoleCode.ENT_PRINCIPAL, ScopeKind.ENTERPRISE, "enterprise", VIEW, HAZARD_FIND, HAZARD_RECTIFY,
-              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY),
+              "hazard.verify", "hazard.apply_resume", PLAN, PERFORM, CASE_PARTY, ACCIDENT_REPORT),
         _role(RoleCode.SYSADMIN, ScopeKind.SYSTEM, "", VIEW, "orgunit.create", "orgunit.update",
               "department.create", "department.update", "accounts.manage", "rules.manage", CHECKLIST_MANAGE),
         _role(RoleCode.SECADMIN, ScopeKind.SYSTEM, "", VIEW, "accounts.security"),
