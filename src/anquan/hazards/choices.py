@@ -50,6 +50,7 @@ class ControlKind(models.TextChoices):
 
 
 class ListingLevel(models.TextChoices):
+    STREET = "street", _("街道（乡镇）级")
     DISTRICT = "district", _("区县级")
     CITY = "city", _("市级")
     PROVINCE = "province", _("省级")
@@ -59,6 +60,12 @@ class ListingStatus(models.TextChoices):
     LISTED = "listed", _("挂牌督办中")
     RESUME_APPLIED = "resume_applied", _("已申请复工复产")
     REVIEWED = "reviewed", _("已现场审查")
+    DELISTED = "delisted", _("已摘牌")
+
+
+class AreaListingStatus(models.TextChoices):
+    LISTED = "listed", _("挂牌督办中")
+    REPORTED = "reported", _("已报告整改，待审查")
     DELISTED = "delisted", _("已摘牌")
 
 

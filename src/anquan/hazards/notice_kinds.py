@@ -97,9 +97,11 @@ def _listing_concerned(listing, context) -> list:
 
 
 def _listing_reviewers(listing, context) -> list:
-    """The listing unit's 安委办: only that level reviews and signs off (``_listing_assignment``)."""
-    rule = lambda a, obj: None if a.unit_id == listing.listing_unit_id else "非挂牌单位"  # noqa: E731
-    return users_of(who_may(listing, "hazard.review_listing", roles=["anweiban"], rule=rule,
+    """The listing unit (its 安委办, or a street's staff): only that level reviews and signs off (``_listing_assignment``)."""
+    from anquan.hazards.services.supervision import may_list_for_level
+
+    rule = lambda a, obj: None if a.unit_id == listing.listing_unit_id and may_list_for_level(a) else "非挂牌单位"  # noqa: E731
+    return users_of(who_may(listing, "hazard.review_listing", roles=["anweiban", "street_staff"], rule=rule,
                             where=near(units=listing.hazard.grid.ancestor_ids())))
 
 
@@ -150,4 +152,47 @@ register(
     NoticeKind("listing_reviewed", "督办现场审查结果", LISTING,
                lambda li, c: f"挂牌督办现场审查{'通过，待摘牌' if c.get('passed') else '未通过，请继续整改'}：{li.hazard.number}",
                _listing_url, recipients=lambda li, c: rectifiers(li.hazard), tone="info"),
+)
+
+
+# --- 区域/行业挂牌督办 (hazards.AreaListing) ----------------------------------------------------------------------
+AREA = "hazards.AreaListing"
+
+
+def _area_url(listing) -> str:
+    return f"/hazards/area-listings/{listing.pk}/"
+
+
+def _area_where(listing):
+    from anquan.orgs.models import Department
+
+    depts = []
+    if listing.target_industry_id:
+        depts = list(Department.objects.filter(industries=listing.target_industry_id, voided_at__isnull=True)
+                     .values_list("pk", flat=True))
+    return near(units=listing.target_unit.ancestor_ids(), departments=set(depts))
+
+
+def _area_listed_party(listing, context=None) -> list:
+    """The listed territory's unit (and, for an industry, the departments regulating it there)."""
+    from anquan.hazards.services.area_listing import may_report
+
+    rule = lambda a, obj: None if may_report(a, obj) else "非被挂牌单位"  # noqa: E731
+    return users_of(who_may(listing, "arealisting.report", rule=rule, where=_area_where(listing)))
+
+
+def _area_listing_level(listing, context=None) -> list:
+    from anquan.hazards.services.supervision import may_list_for_level
+
+    rule = lambda a, obj: None if a.unit_id == obj.listing_unit_id and may_list_for_level(a) else "非挂牌单位"  # noqa: E731
+    return users_of(who_may(listing, "arealisting.delist", rule=rule, where=near(units=[listing.listing_unit_id])))
+
+
+register(
+    NoticeKind("area_listed", "区域/行业挂牌督办", AREA,
+               lambda li, c: f"{li.object_name}被{li.get_level_display()}挂牌督办（{li.document_no}，督办期限{li.deadline:%Y-%m-%d}）",
+               _area_url, recipients=_area_listed_party, tone="danger"),
+    NoticeKind("area_listing_reported", "区域/行业挂牌督办整改报告", AREA,
+               lambda li, c: f"{li.object_name}已报告挂牌督办整改情况，请审查（{li.document_no}）",
+               _area_url, recipients=_area_listing_level, tone="warning"),
 )

@@ -83,10 +83,13 @@ _HAZARD = ("hazard__site", "hazard__enterprise", "hazard__grid")
 
 
 def reviewing_units(user) -> list[int]:
-    """The units whose listings this user signs off: 安委办 assignments permitting the on-site review
-    (only the listing level reviews and 摘牌, ``services.supervision._listing_assignment``)."""
+    """The units whose listings this user signs off: assignments listing for their level (a 区县以上 安委办,
+    a street's staff) permitting the on-site review (only the listing level reviews and 摘牌,
+    ``services.supervision._listing_assignment``)."""
+    from .services.supervision import may_list_for_level
+
     return [a.unit_id for a in active_assignments(user)
-            if a.role == "anweiban" and a.unit_id and a.permits("hazard.review_listing")]
+            if may_list_for_level(a) and a.permits("hazard.review_listing")]
 
 
 def listing_register(user, params=None) -> QuerySet[ListedSupervision]:

@@ -37,7 +37,7 @@ def overdue(user, today):
     return hazard_list(user, OVERDUE_PARAMS, today=today).count()
 
 
-@todo("hazards.listing_review", "挂牌督办待现场审查", urgency=OVERDUE + 1, roles={"anweiban"},
+@todo("hazards.listing_review", "挂牌督办待现场审查", urgency=OVERDUE + 1, roles={"anweiban", "street_staff"},
       url=lambda user: _url("hazards:listings", REVIEW_PARAMS), hint="企业已申请复工复产，须在规定时限内现场审查")
 def listing_review(user, today):
     if not registers.reviewing_units(user):

@@ -1,7 +1,7 @@
 """Hazard pages (隐患排查治理): the three lists, record, detail with one POST URL per action, import."""
 from django.urls import path
 
-from . import views, views_actions, views_detail, views_import, views_record, views_registers, views_stats
+from . import views, views_actions, views_area_listing, views_detail, views_import, views_record, views_registers, views_stats
 
 app_name = "hazards"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("photos/<int:pk>/", views.hazard_photo, name="photo"),
     path("listings/", views_registers.listing_register, name="listings"),
     path("listings/export.xlsx", views_registers.listing_export, name="listings_export"),
+    path("area-listings/", views_area_listing.area_list_page, name="area_listings"),
+    path("area-listings/new/", views_area_listing.area_list_new, name="area_listing_new"),
+    path("area-listings/<int:pk>/", views_area_listing.area_listing_detail, name="area_listing"),
+    path("area-listings/<int:pk>/report/", views_area_listing.area_listing_report, name="area_listing_report"),
+    path("area-listings/<int:pk>/review/", views_area_listing.area_listing_review, name="area_listing_review"),
     path("extensions/", views_registers.extension_register, name="extensions"),
     path("extensions/export.xlsx", views_registers.extension_export, name="extensions_export"),
     path("explanations/", views_registers.explanation_register, name="explanations"),

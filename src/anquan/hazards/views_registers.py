@@ -45,10 +45,16 @@ LISTING_COLUMNS = [("隐患编号", 18), ("场所", 26), ("企业", 30), ("隐�
 @login_required
 def listing_register(request):
     """挂牌督办台账: every listing in scope with its deadline and on-site review clock as days left."""
+    from .views_area_listing import area_register, area_rows, may_list, waiting_on
+
     qs = registers.listing_register(request.user, request.GET)
+    # 区域/行业挂牌督办 in the same register (not yet 摘牌, the 20 nearest deadlines; the full list on its own page).
+    areas = area_rows(area_register(request.user, {"status": "active"})[:20], today())
     return _page(request, "hazards/registers/listings.html", "挂牌督办台账", qs, registers.listing_rows,
                  registers.LISTING_FILTERS, {"nav_active": "listings", "statuses": ListingStatus.choices, "levels": ListingLevel.choices,
-                                             "reviewer": bool(registers.reviewing_units(request.user))})
+                                             "reviewer": bool(registers.reviewing_units(request.user)),
+                                             "area_listings": areas, "area_mine": {li.pk for li in waiting_on(request.user)},
+                                             "can_area_list": may_list(request.user)})
 
 
 @require_GET

@@ -133,14 +133,15 @@ UNITS = {                # G_A (网格甲)  G_B (街道乙的网格)  G_L (邻�
 # 一般 ones and applies to resume; a department oversees what it found or what was reported to it (public reports, an enterprise's
 # self-found 重大 hazards; its self-found 一般 ones the enterprise closes itself), and
 # only the hazard's responsible department downgrades; an inspector records, controls and judges 重大;
+# a street lists (街道级挂牌督办) in its own territory (Q/Z of a 区 listing stay the 区's);
 # a leader only views. Lower case = permitted, refused by the state (a 一般 hazard cannot be listed
 # or downgraded).
 HAZARDS = {              # H_A (网格甲, 网格员发现)  H_B (街道乙发现)  H_L (邻区)  H_SELF (甲企业自查一般)  H_MAJ (住建局发现, 重大)
     "shi_anweiban":   ("VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHl",   "VUPKDGJMCHL"),
     "anweiban":       ("VUPKDGJMCHlQZ", "VUPKDGJMCHlQZ", "",              "VUPKDGJMCHlQZ", "VUPKDGJMCHLQZ"),
     "linqu_anweiban": ("",              "",              "VUPKDGJMCHlQZ", "",              ""),
-    "jiedao_a":       ("VUPKDGJCH",     "",              "",              "VUJC",          "VUJC"),
-    "jiedao_b":       ("",              "VUPKDGJCH",     "",              "",              ""),
+    "jiedao_a":       ("VUPKDGJCHl",    "",              "",              "VUJCl",         "VUJCL"),
+    "jiedao_b":       ("",              "VUPKDGJCHl",    "",              "",              ""),
     "lingdao":        ("V",             "",              "",              "V",             "V"),
     "wangge_a":       ("VU",            "",              "",              "VU",            "VU"),
     "qiye_a":         ("VUSTEOA",       "",              "",              "VUSTPKEOA",     "VUSTEOA"),

@@ -17,7 +17,18 @@ from ..models import Hazard, InterimControl, ListedSupervision
 from .common import audit, require_live, require_reason, require_within_max
 from .loop import close_by_listing_level
 
-LEVEL_OF_KIND = {UnitKind.DISTRICT: ListingLevel.DISTRICT, UnitKind.CITY: ListingLevel.CITY, UnitKind.PROVINCE: ListingLevel.PROVINCE}
+LEVEL_OF_KIND = {UnitKind.STREET: ListingLevel.STREET, UnitKind.DISTRICT: ListingLevel.DISTRICT, UnitKind.CITY: ListingLevel.CITY,
+                 UnitKind.PROVINCE: ListingLevel.PROVINCE}
+#: Who lists for a level (挂牌督办 follows the unit's place in the tree): the 安委办 of a 区县/市/省, and at a
+#: 街道/乡镇 its own staff (seed 003: 镇级隐患整改重点单位挂牌督办, the street's 安委会 office is its 应急管理办公室).
+LISTING_ROLES = {UnitKind.STREET: {"street_staff", "anweiban"}, UnitKind.DISTRICT: {"anweiban"}, UnitKind.CITY: {"anweiban"},
+                 UnitKind.PROVINCE: {"anweiban"}}
+
+
+def may_list_for_level(assignment) -> bool:
+    """Whether this assignment lists (reviews, 摘牌) in the name of its unit's level."""
+    unit = assignment.unit
+    return unit is not None and assignment.role in LISTING_ROLES.get(unit.kind, ())
 
 
 @transaction.atomic
@@ -51,12 +62,11 @@ def control_end(*, actor, control: InterimControl, reason: str) -> InterimContro
 
 
 def _listing_assignment(actor, hazard: Hazard, action: str, listing: ListedSupervision | None = None):
-    """An 安委办 assignment at a 区/市/省 level whose territory covers the hazard (and, for an existing
-    listing, the level that listed it: only that level signs off)."""
+    """An assignment listing for its level — a 区/市/省 安委办, or a 街道/乡镇's staff — whose territory covers
+    the hazard (and, for an existing listing, the level that listed it: only that level signs off)."""
     assignment = authorize(actor, hazard, action)
-    unit = assignment.unit
-    if assignment.role != "anweiban" or unit is None or unit.kind not in LEVEL_OF_KIND:
-        raise Forbidden("挂牌督办由区县级以上安委办办理")
+    if not may_list_for_level(assignment):
+        raise Forbidden("挂牌督办由街道（乡镇）或区县级以上安委办办理")
     if listing is not None and listing.listing_unit_id != unit.pk:
         raise Forbidden("只有挂牌单位可以办理该挂牌督办事项")
     return assignment
