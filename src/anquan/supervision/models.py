@@ -345,6 +345,9 @@ class AccountabilityRecord(BusinessRecord):
 class Interview(AccountabilityRecord):
     """A 警示约谈: who was called in, by whom, when, what was said and what they committed to."""
 
+    # 行业约谈 (seed 002: 区域/行业约谈): with ``target_unit`` the industry within that territory is called in.
+    target_industry = models.ForeignKey("orgs.Industry", models.PROTECT, null=True, blank=True, related_name="+",
+                                        verbose_name=_("对象（行业）"))
     held_on = models.DateField(_("约谈日期"))
     place = models.CharField(_("约谈地点"), max_length=200, blank=True)
     participants = models.TextField(_("参加人员"))
@@ -356,6 +359,12 @@ class Interview(AccountabilityRecord):
         ordering = ["-held_on", "-id"]
         verbose_name = _("警示约谈")
         verbose_name_plural = _("警示约谈")
+
+    @property
+    def target(self):
+        if self.target_industry_id and self.target_unit_id:
+            return f"{self.target_unit.name}{self.target_industry.name}行业"
+        return super().target
 
     def __str__(self):
         return f"约谈{self.target} · {self.held_on}"
