@@ -9,7 +9,8 @@ one item (the instrument counts 51 列项 + 2 whole-article criteria = 53).
 Text read in a secondary copy: the article-by-article transcription of the official attachment
 (东莞市住房和城乡建设局 reprint, https://zjj.dg.gov.cn/attachment/0/310/310193/4323450.docx) kept in
 the public GitHub repository An-0726/safety-basis (knowledge/clauses/C_MOHURD_CONSTRUCTION_2024_1…18.json,
-knowledge/law-versions/LV_MOHURD_CONSTRUCTION_MAJOR_2024.json: published and effective 2024-12-13).
+knowledge/law-versions/LV_MOHURD_CONSTRUCTION_MAJOR_2024.json: published and effective 2024-12-13);
+第六条、第七条 checked against 深圳市住房和建设局 Q&A pages (zjj.sz.gov.cn post_11970185, post_12082366).
 第十八条: 自发布之日起执行，建质规〔2022〕2号同时废止.
 """
 from __future__ import annotations
