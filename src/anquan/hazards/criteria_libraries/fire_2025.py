@@ -1,0 +1,69 @@
+"""GB 35181-2025《重大火灾隐患判定规则》: the fire library in force from 2025-11-01 (replaces GB 35181-2017).
+
+THE TEXT OF THIS STANDARD COULD NOT BE FOUND. No stored copy (documentation, pages, public code)
+holds its clauses: what could be read is only
+
+- the standard's foreword as reprinted with the notice of its publication
+  (https://news.43u.com.cn/a/1497949.html, citing the 国家标准信息公共服务平台 entry
+  https://std.samr.gov.cn/gb/search/gbDetailed?id=33BE015BACE089EBE06397BE0A0A2966): 2025-11-01 实施,
+  replaces GB 35181-2017; deletes the term 重要场所 and adds 儿童活动场所, 老年人照料设施,
+  劳动密集型企业, 多业态混合生产经营场所 (ch. 3); deletes the 2017 chapter 4 (principles and procedure);
+  changes the principles for what is not judged a major hazard or not counted as an element (4.2,
+  was 2017 5.1.3); changes the direct elements (ch. 5, was 2017 ch. 6) and the combined elements
+  (ch. 6, was 2017 ch. 7); adds annex A (when an automatic fire alarm system or a fixed extinguishing
+  installation counts as not working);
+- one element's content, without its clause number or kind (direct or combined), from the 国家消防救援局
+  press conference of 2025-07-17 (https://www.163.com/dy/article/K4MC18G80512D3VJ.html): electric-bicycle
+  parking or charging places in the 架空层 of residential buildings without fire separation from the
+  building's light/ventilation shafts, public entrance halls, evacuation corridors, stairwells and exits.
+
+So this library holds no items: every element is listed in ``missing`` (by chapter, since even the
+count is unknown), ``expected_count`` is None (unknown, not zero), and nothing is judged 重大 by it
+until the text is entered (as a new version — a published version is never edited). Reusing the
+2017 clauses or the thin seed's short wording under 2025 numbers would be inventing items.
+"""
+from __future__ import annotations
+
+import datetime
+
+from . import Library
+
+STD = "GB 35181-2025《重大火灾隐患判定规则》"
+
+MISSING = (
+    ("第5章", "直接判定要素：标准条文未能在任何可查的资料中读到，未收录；条数未知"),
+    ("第6章", "综合判定要素及综合判定规则（各类场所的最低条数）：标准条文未能读到，未收录；条数未知"),
+)
+
+NOTES = (
+    "本版标准条文未能找到（未见官方文本，也未见转载全文），故本库不含任何条目，expected_count 为空（条数未知，并非0条）。"
+    "已知情况（据标准前言转载 news.43u.com.cn/a/1497949.html）：2025年11月1日起实施，代替GB 35181-2017；删除术语“重要场所”，"
+    "新增“儿童活动场所”“老年人照料设施”“劳动密集型企业”“多业态混合生产经营场所”；第4.2条更改了不应判定为重大火灾隐患"
+    "或不作为判定要素的原则（原2017版5.1.3），条文未见，故 exclusions 为空；第5章直接判定要素、第6章综合判定要素均有更改；"
+    "新增附录A（火灾自动报警系统和固定灭火设施不能正常运行的判定规则），条文未见。"
+    "另据国家消防救援局2025年7月17日新闻发布会（163.com 转载）：修订后将“设置在住宅建筑架空层的电动自行车集中停放或充电"
+    "场所与建筑的采光通风井、公共门厅、疏散走道、楼梯间、安全出口未采取防火分隔措施”列为判定要素——条号及属直接还是综合"
+    "判定要素均未知，未作为条目收录。"
+    "在补录条文之前，2025年11月1日以后发现的火灾隐患不能由本库判定为重大，须由消防救援机构按标准原文人工判定。"
+)
+
+LIBRARY = Library(
+    code="gb35181",
+    version=2,
+    name="重大火灾隐患判定规则（GB 35181-2025）",
+    industries=(),
+    basis=f"{STD}，2025年11月1日起实施，代替GB 35181-2017《重大火灾隐患判定方法》",
+    effective_from=datetime.date(2025, 11, 1),
+    effective_to=None,
+    expected_count=None,  # unknown: the standard's text (and so its count) could not be read
+    items=(),
+    combined_rules=(),
+    exclusions=(),
+    missing=MISSING,
+    notes=NOTES,
+)
+
+#: The thin seed's item numbers ("gb35181" v1, catalogue_data.CRITERIA) → GB 35181-2025 item numbers.
+#: None for every one: the 2025 numbering could not be read, so no thin item can be repointed to a 2025
+#: clause. For hazards found before 2025-11-01 see fire_2017.THIN_V1_TO_2017.
+THIN_V1_TO_2025: dict[str, str | None] = {str(n): None for n in range(1, 9)}
