@@ -1,7 +1,14 @@
 """Models of the accident app (one module per sub-domain)."""
 from .accident import (
-    ACCIDENT_KEY, Accident, AccidentChildQuerySet, AccidentPhoto, AccidentQuerySet, CasualtyAddition, LateFinding,
-    LevelChange, ReportLeg,
+    ACCIDENT_KEY,
+    Accident,
+    AccidentChildQuerySet,
+    AccidentPhoto,
+    AccidentQuerySet,
+    CasualtyAddition,
+    LateFinding,
+    LevelChange,
+    ReportLeg,
 )
 from .investigation import REPORT_PARTS, AppraisalPeriod, FourNots, Investigation
 

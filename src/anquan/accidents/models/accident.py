@@ -178,6 +178,9 @@ class LevelChange(models.Model):
     def __str__(self):
         return f"{self.get_from_level_display() or '—'} → {self.get_to_level_display()}"
 
+    def audit_district_id(self):
+        return self.accident.district_id
+
 
 class AdditionQuerySet(AccidentChildQuerySet):
     scope_model_key = "accident_addition"
@@ -209,6 +212,9 @@ class CasualtyAddition(models.Model):
 
     def __str__(self):
         return f"补报 {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def audit_district_id(self):
+        return self.accident.district_id
 
 
 class LegQuerySet(AccidentChildQuerySet):
@@ -250,6 +256,9 @@ class ReportLeg(models.Model):
     def __str__(self):
         return f"{self.accident.number} · {self.get_level_display()}"
 
+    def audit_district_id(self):
+        return self.accident.district_id
+
     @property
     def outside_territory(self) -> bool:
         return self.unit_id is None
@@ -290,6 +299,9 @@ class LateFinding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.against}"
+
+    def audit_district_id(self):
+        return self.accident.district_id
 
     @property
     def against(self):

@@ -105,6 +105,9 @@ class AppraisalPeriod(models.Model):
     def __str__(self):
         return f"{self.subject} {self.started_on}—{self.ended_on or '进行中'}"
 
+    def audit_district_id(self):
+        return self.accident.district_id
+
     @property
     def days(self) -> int:
         return (self.ended_on - self.started_on).days if self.ended_on else 0
@@ -134,3 +137,6 @@ class FourNots(models.Model):
 
     def __str__(self):
         return self.get_item_display()
+
+    def audit_district_id(self):
+        return self.accident.district_id

@@ -50,3 +50,37 @@ Who (accounts/roles.py): ``accident.report`` (enterprise, street, department, �
 (same), ``accident.forward`` (street, department, 安委办), ``accident.investigate`` (department, 安委办, at
 or above the investigating body's level: ``common.may_investigate``), ``accident.close`` (安委办).
 """
+from .investigation import (
+    accident_close,
+    appraisal_end,
+    appraisal_start,
+    approval_extend,
+    evaluation_record,
+    four_nots_missing,
+    four_nots_record,
+    investigation_approve,
+    investigation_extend,
+    investigation_form_team,
+    investigation_submit_report,
+)
+from .reporting import (
+    AccidentForm,
+    accident_add_casualties,
+    accident_photos_add,
+    accident_report,
+    accident_update,
+    late_finding_record,
+    leg_forward,
+    leg_inform,
+    leg_receive,
+    legs_view,
+    unit_profile_for,
+)
+
+__all__ = [
+    "AccidentForm", "accident_add_casualties", "accident_close", "accident_photos_add", "accident_report",
+    "accident_update", "appraisal_end", "appraisal_start", "approval_extend", "evaluation_record", "four_nots_missing",
+    "four_nots_record", "investigation_approve", "investigation_extend", "investigation_form_team",
+    "investigation_submit_report", "late_finding_record", "leg_forward", "leg_inform", "leg_receive", "legs_view",
+    "unit_profile_for",
+]
