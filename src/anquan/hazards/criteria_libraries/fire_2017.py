@@ -13,8 +13,10 @@ No official text was read; only secondary copies, each clause from the copies na
   https://233.com/cfe/zhishiku/1139/202408/21153408935458.html;
 - 6.1–6.10: https://233.com/cfe/zhishiku/1139/202408/21153408935458.html (6.1–6.6) and
   http://www.uianet.net/dictionary/b5494504.html (all ten, with GB 50156 / GB 8624 named);
-- 7.1.1–7.3.6: the 建标库 reprint of chapter 7 (http://www.jianbiaoku.com/webarbs/book/109784/3234348.shtml,
-  cut off inside 7.3.6), with 7.3.1–7.3.6 complete in the 希赛 digest http://ntxkf.cn/xfgcs/2296807.html;
+- 7.1.1–7.3.7: the 建标库 reprint of chapter 7 (http://www.jianbiaoku.com/webarbs/book/109784/3234348.shtml,
+  cut off inside 7.3.6), with 7.3.1–7.3.6 complete in the 希赛 digest http://ntxkf.cn/xfgcs/2296807.html
+  (which lists 7.3.7 seventh, cut off at its thresholds: 20%/50% read in the hazard library page
+  http://yinhuan.net/zhongda/509.html);
 - 7.5 and 7.7.2: the explained exam answers at http://www.meibinglu.com/cfe/jingyan/201802/02103452096.html;
 - the combined rule for 人员密集场所 (5.3.3, "3 条以上（含本数）"): the 希赛 digest above.
 
@@ -32,6 +34,8 @@ _SRC_DIRECT = ("条文据转载文本整理（233.com 消防工程师知识库�
 _SRC_CH7 = ("条文据建标库转载（jianbiaoku.com book/109784 第7章）整理，未见官方文本")
 _SRC_CH7_XISAI = ("条文据建标库转载（第7章，止于7.3.6中段）并以希赛网消防工程师辅导（ntxkf.cn/xfgcs/2296807）补全，"
                   "未见官方文本")
+_SRC_7_3_7 = ("条号据希赛网辅导（ntxkf.cn/xfgcs/2296807，人员密集场所要素第7条，阈值处截断），阈值据隐患库转载"
+              "（yinhuan.net/zhongda/509.html，与7.3.5、7.3.6并列）整理，未见官方文本")
 _SRC_EXAM = ("据考试真题解析转载（meibinglu.com 2018-02）所引条号和要点整理，条文全文未见")
 
 
@@ -89,7 +93,7 @@ COMBINED = (
     _c("7.2.1", "改变原有防火分区，致使实际防火分区的建筑面积大于国家工程建设消防技术标准规定值的50%（按原文表述）", "XF05"),
     _c("7.2.2", "防火门、防火卷帘等防火分隔设施损坏的数量，超过该防火分区同类防火分隔设施总数的50%", "XF01"),
     _c("7.2.3", "丙类、丁类、戊类厂房内有火灾或爆炸危险的部位，没有采取防火分隔等防火防爆技术措施", "XF05"),
-    # 7.3 安全疏散设施及灭火救援条件（7.3.7起未能读到，见 MISSING）
+    # 7.3 安全疏散设施及灭火救援条件（7.3.8起未能读到，见 MISSING）
     _c("7.3.1", "建筑内避难走道、避难间、避难层的设置不符合国家工程建设消防技术标准，或者避难走道、避难间、避难层被占用",
        "XF02", _SRC_CH7_XISAI),
     _c("7.3.2", "人员密集场所内疏散楼梯间的设置形式不符合国家工程建设消防技术标准", "XF02", _SRC_CH7_XISAI),
@@ -100,6 +104,8 @@ COMBINED = (
     _c("7.3.6", "高层建筑、地下建筑没有按标准设置疏散指示标志、应急照明，或已设的损坏率超过标准要求设置数量的30%；"
                 "其他建筑没有按标准设置疏散指示标志、应急照明，或已设的损坏率超过标准要求设置数量的50%", "XF02",
        _SRC_CH7_XISAI),
+    _c("7.3.7", "设有人员密集场所的高层建筑，其封闭楼梯间或防烟楼梯间的门损坏率超过设置总数的20%；"
+                "其他建筑的封闭楼梯间或防烟楼梯间的门损坏率超过设置总数的50%", "XF02", _SRC_7_3_7),
     # 7.5 防烟排烟设施（仅能确认"不能正常使用"一支）
     _c("7.5", "人员密集场所、高层建筑、地下建筑已设置的防烟、排烟设施不能正常使用或运行", "XF01",
        _SRC_EXAM + "：解析确认“人员密集场所设置的防排烟系统不能正常使用”属第7.5条；该条在转载中截断，"
@@ -110,13 +116,11 @@ COMBINED = (
 
 ITEMS = DIRECT + COMBINED
 
-# Clauses known to exist whose text could not be read in any stored copy. 7.3.7 is listed in the 希赛
-# digest but cut off before its thresholds; the others are numbered after the standard's section
+# Clauses whose text could not be read in any stored copy, numbered after the standard's section
 # structure as remembered (7.3 twelve, 7.4 six, 7.6 three, 7.7 three, 7.8 two, 7.9 five), which no
 # copy read here confirms — see NOTES.
 _UNREAD = "条文未能在任何可查的转载中读到，未收录（不凭记忆补写）"
 MISSING = (
-    ("7.3.7", "封闭楼梯间、防烟楼梯间门的损坏率一条：转载（希赛网）在阈值处截断，比例数值未能读到，未收录"),
     *((n, _UNREAD) for n in ("7.3.8", "7.3.9", "7.3.10", "7.3.11", "7.3.12")),
     *((f"7.4.{i}", _UNREAD + "（7.4 消防给水及灭火设施）") for i in range(1, 7)),
     *((f"7.6.{i}", _UNREAD + "（7.6 消防供电）") for i in range(1, 4)),
@@ -127,17 +131,17 @@ MISSING = (
 )
 
 # 5.3.3: only the 人员密集场所 rule could be read (希赛 digest: "人员密集场所存在如下规定的综合判定要素3条以上（含本数）",
-# followed by 7.3.1, 7.3.2 …, cut off at 7.3.7). Its element list here holds only the elements read, so the rule
+# followed by 7.3.1, 7.3.2 …, cut off inside 7.3.7). Its element list here holds only the elements read, so the rule
 # can under-count (a hazard it calls not major may still be major by the full list) but never over-count.
 CROWDED_PLACES = ("crowded", "school")
 COMBINED_RULES = (
     CombinedRule(
         number="5.3.3（人员密集场所）",
         text="人员密集场所存在本条所列综合判定要素3条以上（含本数）的，综合判定为重大火灾隐患"
-             "（本库仅收录转载中可见的7.3.1～7.3.6，所列要素不全）",
+             "（本库仅收录转载中可见的7.3.1～7.3.7，所列要素不全）",
         basis=f"{STD}第5.3.3条（人员密集场所一项）；据希赛网消防工程师辅导转载整理，要素清单在转载中截断",
         min_elements=3,
-        elements=("7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.3.5", "7.3.6"),
+        elements=("7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.3.5", "7.3.6", "7.3.7"),
         place_kinds=CROWDED_PLACES,
     ),
 )
@@ -152,8 +156,8 @@ EXCLUSIONS = (
 NOTES = (
     "条数：按本标准结构计直接判定要素10条（第6章6.1～6.10，已全部收录）、综合判定要素39条（第7章：7.1 4条、7.2 3条、"
     "7.3 12条、7.4 6条、7.5 1条、7.6 3条、7.7 3条、7.8 2条、7.9 5条），共49条。第7章各节条数系按记忆中的标准结构计，"
-    "未能以转载全文核对（存疑）；已读到并收录的综合判定要素15条（7.1.1～7.3.6、7.5、7.7.2），其余24条列为缺失。"
-    "综合判定规则（第5.3.3条）只读到人员密集场所一项（3条以上，含本数），其要素清单在转载中截断，本库只收可见的7.3.1～7.3.6；"
+    "未能以转载全文核对（存疑）；已读到并收录的综合判定要素16条（7.1.1～7.3.7、7.5、7.7.2），其余23条列为缺失。"
+    "综合判定规则（第5.3.3条）只读到人员密集场所一项（3条以上，含本数），其要素清单在转载中截断，本库只收可见的7.3.1～7.3.7；"
     "易燃易爆危险品场所、重要场所及其他场所各项（含其最低条数和要素范围）均未读到，未编入——这些场所的综合判定须人工按原文进行。"
     "场所类别对应：人员密集场所＝行业代码 crowded、school（消防法第七十三条所列人员密集场所）；出租房（rental）、消防重点单位"
     "（fire_key）本身不等同于人员密集场所，由记录人按场所实际用途选择。"

@@ -29,7 +29,7 @@ def test_2017_count_against_the_standard():
     assert [i.number for i in direct] == [f"6.{n}" for n in range(1, 11)]  # every direct element was found
     assert len(combined) + len([m for m in V2017.missing if m[0].startswith("7.")]) == 39
     assert len(V2017.items) + len(V2017.missing) == V2017.expected_count, V2017.missing
-    assert len(V2017.items) == 25  # 10 direct + 15 combined found; the rest is listed as missing
+    assert len(V2017.items) == 26  # 10 direct + 16 combined found; the rest is listed as missing
 
 
 def test_2017_numbers_follow_the_standard_and_do_not_repeat():
@@ -38,7 +38,7 @@ def test_2017_numbers_follow_the_standard_and_do_not_repeat():
     for item in V2017.items:
         chapter = item.number.split(".")[0]
         assert chapter == ("7" if item.combined else "6"), item.number  # ch. 6 direct, ch. 7 combined
-    # section 7.3 is numbered without gaps: 7.3.1–7.3.6 present, 7.3.7–7.3.12 missing
+    # section 7.3 is numbered without gaps: 7.3.1–7.3.7 present, 7.3.8–7.3.12 missing
     sec73 = sorted(int(n.split(".")[2]) for n in numbers if n.startswith("7.3."))
     assert sec73 == list(range(1, 13))
 
@@ -61,6 +61,7 @@ def test_2017_thresholds_are_kept():
     assert "75%" in text["6.2"] and "80%" in text["6.5"] and "GB 50156" in text["6.3"]
     assert "80%" in text["7.1.2"] and "50%" in text["7.2.1"] and "50%" in text["7.2.2"]
     assert "125%" in text["7.3.5"] and "30%" in text["7.3.6"] and "50%" in text["7.3.6"]
+    assert "20%" in text["7.3.7"] and "50%" in text["7.3.7"]
     assert "GB 8624" in text["6.10"] and "A级" in text["6.10"] and "GA 703" in text["7.1.3"]
 
 
@@ -116,7 +117,7 @@ CASES = [
     ("人员密集场所 7.3.2+7.3.3+7.3.5 三条（3条以上含本数）", {"7.3.2": True, "7.3.3": True, "7.3.5": True},
      "crowded", True, (), "5.3.3（人员密集场所）"),
     ("人员密集场所 7.3.2+7.3.3 两条：少一条，不构成", {"7.3.2": True, "7.3.3": True}, "crowded", False, (), None),
-    ("学校（人员密集场所）7.3.1+7.3.4+7.3.6 三条", {"7.3.1": True, "7.3.4": True, "7.3.6": True},
+    ("学校（人员密集场所）7.3.1+7.3.4+7.3.7 三条", {"7.3.1": True, "7.3.4": True, "7.3.7": True},
      "school", True, (), "5.3.3（人员密集场所）"),
     ("同样三条在危化场所：人员密集场所规则不适用（该场所类别的规则未读到，不凭记忆补）",
      {"7.3.2": True, "7.3.3": True, "7.3.5": True}, "hazchem", False, (), None),
