@@ -11,9 +11,11 @@ Structure of the order (checked against the press release of 2023-04-19, 新华�
   第十一条至第十三条 only);
 - 第十一条 粉尘涉爆 (10), 第十二条 涉氨制冷 (2), 第十三条 有限空间 (2) 专项类 14 items (every 工贸
   enterprise of that kind, whatever its sector).
-第十四条 (monitoring, alarm and protection devices of the listed items that have failed or do not
-work count as not set) is a rule about all items, not one of the 64; its wording could not be read
-(see ``notes``).
+第十四条 is a rule about all items, not one of the 64: a monitoring, alarm or protection facility,
+equipment or device of a listed situation that has failed or does not work is itself a 重大事故隐患
+(``ARTICLE_14``, quoted; the form should ask "设置了但失效或者无效" wherever an item says "未设置…装置").
+The official text is in 《国务院公报》2023年第19号 (www.gov.cn/gongbao/2023/issue_10566/202307/
+content_6890788.html); that page was not reachable here.
 
 Sources: no official text (mem.gov.cn) was reachable; every item was read in a secondary copy,
 named in its ``source_note``. Items whose text could not be read are in ``MISSING`` (number and
@@ -150,6 +152,17 @@ ITEMS: tuple[Item, ...] = (
           "前半句“未落实有限空间作业审批，或者未……”据hftpay.net/news/show/229.html转载核对；其后两种情形" + _SEED),
 )
 
+#: 第十四条 (not one of the 64 items): a listed facility that has failed or does not work is itself major.
+ARTICLE_14 = Item(
+    number="14",
+    text="本标准所列情形中直接关系生产安全的监控、报警、防护等设施、设备、装置，应当保证正常运行、使用，失效或者无效"
+         "均判定为重大事故隐患",
+    basis=ORDER + "第十四条",
+    category="2112",
+    source_note=("条文据GitHub仓库 PerryLink/dsh-hidden-risk-map 的核查记录（rules/evidence/clause-verification-"
+                 "yingjibuling10.md）转引《国务院公报》2023年第19号全文；官方页面未能直接读到"),
+)
+
 #: (number, why) of items known to exist whose text could not be read.
 MISSING: tuple[tuple[str, str], ...] = (
     ("4.5", "仅读到开头“高炉生产期间炉顶工作压力设定值超过设计文件规定的最高工作压力，或者炉顶……”"
@@ -200,8 +213,8 @@ LIBRARY = Library(
         "商贸企业无专门条款，只适用第三条和第十一条至第十三条。"
         f"已收录{len(ITEMS)}项；按项号列明缺失{len(MISSING)}项；第四、七、八、九条另有{UNNUMBERED_MISSING}项项号不明、"
         "原文未能读到（见“4.6起”等缺失行）。"
-        "第十四条（据issue 12所述，涉及所列监测报警、防护等设施失效或者无效的情形）不在上述64项之内，"
-        "原文未能读到，未编入，待官方文本核对后补入。"
+        "第十四条不在上述64项之内，是对各项的补充：“本标准所列情形中直接关系生产安全的监控、报警、防护等设施、设备、"
+        "装置，应当保证正常运行、使用，失效或者无效均判定为重大事故隐患。”（见 ARTICLE_14）"
         "全部条文均据转载副本整理（见各项来源说明），未见应急管理部官方文本。"
     ),
 )

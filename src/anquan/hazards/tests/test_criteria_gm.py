@@ -168,3 +168,11 @@ def test_the_registry_takes_this_library_in_place_of_the_thin_seed():
 
     lib = registry.get("gm_major", 1)
     assert lib is not None and len(lib.items) == len(LIB.items) and lib.items == LIB.items
+
+
+def test_article_14_is_quoted_but_not_counted_among_the_64():
+    art = gm_2023.ARTICLE_14
+    assert art.basis == ORDER + "第十四条"
+    assert "失效或者无效均判定为重大事故隐患" in art.text and art.source_note
+    assert art.number not in {i.number for i in LIB.items}  # 3 + 47 + 14 = 64 without it
+    assert "第十四条" in LIB.notes
