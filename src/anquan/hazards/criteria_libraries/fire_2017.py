@@ -18,7 +18,9 @@ No official text was read; only secondary copies, each clause from the copies na
   (which lists 7.3.7 seventh, cut off at its thresholds: 20%/50% read in the hazard library page
   http://yinhuan.net/zhongda/509.html);
 - 7.5 and 7.7.2: the explained exam answers at http://www.meibinglu.com/cfe/jingyan/201802/02103452096.html;
-- the combined rule for 人员密集场所 (5.3.3, "3 条以上（含本数）"): the 希赛 digest above.
+- the combined rule for 人员密集场所 (5.3.3, "3 条以上（含本数）"): the 希赛 digest above, and its
+  element list (7.3.1–7.3.9, 7.5, 7.9.3) from the explained exam answer at
+  https://m.niusouti.com/yijixiaofang/qSBXzUU.html (quoting the 消防工程师 textbook's rule).
 
 Everything else of chapter 7 and of 5.3.3 could not be read and is listed in ``MISSING`` / the notes.
 """
@@ -106,10 +108,10 @@ COMBINED = (
        _SRC_CH7_XISAI),
     _c("7.3.7", "设有人员密集场所的高层建筑，其封闭楼梯间或防烟楼梯间的门损坏率超过设置总数的20%；"
                 "其他建筑的封闭楼梯间或防烟楼梯间的门损坏率超过设置总数的50%", "XF02", _SRC_7_3_7),
-    # 7.5 防烟排烟设施（仅能确认"不能正常使用"一支）
-    _c("7.5", "人员密集场所、高层建筑、地下建筑已设置的防烟、排烟设施不能正常使用或运行", "XF01",
-       _SRC_EXAM + "：解析确认“人员密集场所设置的防排烟系统不能正常使用”属第7.5条；该条在转载中截断，"
-                   "可能另含“未按标准设置防烟、排烟设施”一支，未见原文，未收"),
+    # 7.5 防烟排烟设施
+    _c("7.5", "人员密集场所、高层建筑、地下建筑没有按国家工程建设消防技术标准设置防烟、排烟设施，或者已设置的不能正常使用",
+       "XF01", _SRC_EXAM + "；条文在转载中截断（“根据7.5，人员密集场所、高层建筑和地下……”）。“已设置的防排烟系统不能正常使用”"
+               "一支据该解析，“未按规定设置排烟设施”一支据考试题库解析（niusouti.com，引消防工程师教材综合判定规则）"),
     # 7.7 火灾自动报警系统
     _c("7.7.2", "火灾自动报警系统不能正常运行", "XF01", _SRC_EXAM),
 )
@@ -130,18 +132,22 @@ MISSING = (
     *((f"7.9.{i}", _UNREAD + "（7.9 其他）") for i in range(1, 6)),
 )
 
-# 5.3.3: only the 人员密集场所 rule could be read (希赛 digest: "人员密集场所存在如下规定的综合判定要素3条以上（含本数）",
-# followed by 7.3.1, 7.3.2 …, cut off inside 7.3.7). Its element list here holds only the elements read, so the rule
-# can under-count (a hazard it calls not major may still be major by the full list) but never over-count.
+# 5.3.3: only the 人员密集场所 rule could be read: "3 条以上（含本数）" (希赛 digest) of the elements of 7.3.1–7.3.9,
+# 7.5 and 7.9.3 (textbook rule quoted at niusouti.com). 7.3.8, 7.3.9 and 7.9.3 could not be read, so they are not
+# items here and the rule counts only the eight it can: it can under-count (a hazard it calls not major may
+# still be major by the full list) but never over-count.
 CROWDED_PLACES = ("crowded", "school")
+CROWDED_RULE_ELEMENTS_IN_STANDARD = ("7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.3.5", "7.3.6", "7.3.7", "7.3.8", "7.3.9",
+                                     "7.5", "7.9.3")
 COMBINED_RULES = (
     CombinedRule(
         number="5.3.3（人员密集场所）",
-        text="人员密集场所存在本条所列综合判定要素3条以上（含本数）的，综合判定为重大火灾隐患"
-             "（本库仅收录转载中可见的7.3.1～7.3.7，所列要素不全）",
-        basis=f"{STD}第5.3.3条（人员密集场所一项）；据希赛网消防工程师辅导转载整理，要素清单在转载中截断",
+        text="人员密集场所存在第7.3.1～7.3.9条、第7.5条、第7.9.3条所列综合判定要素3条以上（含本数）的，综合判定为"
+             "重大火灾隐患（其中7.3.8、7.3.9、7.9.3条文未能读到，本库暂不能计入）",
+        basis=f"{STD}第5.3.3条（人员密集场所一项）；最低条数据希赛网消防工程师辅导转载，要素范围据消防工程师教材"
+              "（niusouti.com 题库解析引）整理，未见官方文本",
         min_elements=3,
-        elements=("7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.3.5", "7.3.6", "7.3.7"),
+        elements=tuple(n for n in CROWDED_RULE_ELEMENTS_IN_STANDARD if n not in ("7.3.8", "7.3.9", "7.9.3")),
         place_kinds=CROWDED_PLACES,
     ),
 )
@@ -157,7 +163,8 @@ NOTES = (
     "条数：按本标准结构计直接判定要素10条（第6章6.1～6.10，已全部收录）、综合判定要素39条（第7章：7.1 4条、7.2 3条、"
     "7.3 12条、7.4 6条、7.5 1条、7.6 3条、7.7 3条、7.8 2条、7.9 5条），共49条。第7章各节条数系按记忆中的标准结构计，"
     "未能以转载全文核对（存疑）；已读到并收录的综合判定要素16条（7.1.1～7.3.7、7.5、7.7.2），其余23条列为缺失。"
-    "综合判定规则（第5.3.3条）只读到人员密集场所一项（3条以上，含本数），其要素清单在转载中截断，本库只收可见的7.3.1～7.3.7；"
+    "综合判定规则（第5.3.3条）只读到人员密集场所一项：第7.3.1～7.3.9条、第7.5条、第7.9.3条中存在3条以上（含本数），"
+    "其中7.3.8、7.3.9、7.9.3条文未读到，本库只能计其余8条；"
     "易燃易爆危险品场所、重要场所及其他场所各项（含其最低条数和要素范围）均未读到，未编入——这些场所的综合判定须人工按原文进行。"
     "场所类别对应：人员密集场所＝行业代码 crowded、school（消防法第七十三条所列人员密集场所）；出租房（rental）、消防重点单位"
     "（fire_key）本身不等同于人员密集场所，由记录人按场所实际用途选择。"

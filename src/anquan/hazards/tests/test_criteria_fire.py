@@ -121,7 +121,9 @@ CASES = [
      "school", True, (), "5.3.3（人员密集场所）"),
     ("同样三条在危化场所：人员密集场所规则不适用（该场所类别的规则未读到，不凭记忆补）",
      {"7.3.2": True, "7.3.3": True, "7.3.5": True}, "hazchem", False, (), None),
-    ("人员密集场所 7.3.1+7.3.2 加 7.7.2：7.7.2不在可读到的人员密集场所要素中，只计2条",
+    ("人员密集场所 7.3.4+7.3.6 加 7.5 防排烟设施不能正常使用：7.5在人员密集场所要素之列，计3条",
+     {"7.3.4": True, "7.3.6": True, "7.5": True}, "crowded", True, (), "5.3.3（人员密集场所）"),
+    ("人员密集场所 7.3.1+7.3.2 加 7.7.2：7.7.2不在人员密集场所一项的要素之列，只计2条",
      {"7.3.1": True, "7.3.2": True, "7.7.2": True}, "crowded", False, (), None),
     ("7.1.3 在厂房设员工宿舍但符合GA 703（只具备a）：不计为综合要素，两条不够",
      {"7.1.3": {"a"}, "7.3.2": True, "7.3.3": True}, "crowded", False, (), None),
@@ -135,6 +137,14 @@ def test_judgements_under_the_2017_standard(case, findings, place, major, items,
     assert verdict.major is major, verdict.reasons
     assert verdict.items == items
     assert verdict.rule == rule
+
+
+def test_the_crowded_rule_counts_the_standards_elements_it_can():
+    rule, = V2017.combined_rules
+    assert rule.min_elements == 3 and set(rule.place_kinds) == {"crowded", "school"}
+    assert set(rule.elements) <= set(fire_2017.CROWDED_RULE_ELEMENTS_IN_STANDARD)
+    unread = set(fire_2017.CROWDED_RULE_ELEMENTS_IN_STANDARD) - set(rule.elements)
+    assert unread == {"7.3.8", "7.3.9", "7.9.3"} and unread <= {m[0] for m in V2017.missing}
 
 
 def test_a_missing_condition_is_named_in_the_reasons():
