@@ -25,6 +25,7 @@ KIND_UNITS: dict[str, str] = {
     "day_of_month": "日（次月）",
     "month_day": "（月-日，次年）",
     "yuan": "元",
+    "text": "（名称；留空按平台默认）",
 }
 
 ORDER_16 = "安全生产事故隐患排查治理暂行规定（原国家安全生产监督管理总局令第16号）"
@@ -76,10 +77,27 @@ RULES: dict[str, Rule] = _rules(
          ORDER_16 + "第二十三条：收到恢复生产的申请报告后，应当在10日内进行现场审查", "days", "S", 1, 60),
     Rule("listing.publish_working_days", 5, "挂牌督办及摘牌信息公开时限",
          "地方做法（重大事故隐患挂牌督办办法各地规定不一）", "working_days", "L", 1, 30),
-    # shared/rules.md "Hazards": suspension while fixing is normally ≤ 6 months [S].
+    # shared/rules.md "Hazards": the ≤ 6 months limit is not in 安全生产法 §65(三) (which only orders the suspension);
+    # it came from the old 安全生产违法行为行政处罚办法 (原国家安全生产监督管理总局令第15号), replaced from 2026-02-01 by
+    # 应急管理部令第18号, whose text was not found: a configurable default with that source [S].
     Rule("suspension.max_months", 6, "局部或全部停产停业整改期限（一般不超过）",
-         WORK_SAFETY_LAW + "第六十五条第（三）项（责令暂时停产停业）；期限一般不超过6个月见于官方文本副本，以地方规定为准",
+         "安全生产违法行为行政处罚办法（原国家安全生产监督管理总局令第15号）规定的停产停业整顿期限一般不超过6个月；"
+         "该办法自2026年2月1日起由应急管理部令第18号取代，新规定文本未核实，平台保留6个月为可配置默认值，以新规定和地方规定为准"
+         "（责令暂时停产停业本身依据" + WORK_SAFETY_LAW + "第六十五条第一款第（三）项）",
          "months", "S", 1, 24),
+    # The appeal sentence of orders names the 复议机关 and the court (行政复议法 §20 ¶3: without them the period runs
+    # from when the party learns them, up to one year). Empty = derived from the issuing organ's place in the tree
+    # (documents.organs.appeal_bodies); an administrator sets the names per locality.
+    Rule("appeal.review_days", 60, "申请行政复议期限",
+         "中华人民共和国行政复议法（2023年修订）第二十条第一款：自知道或者应当知道该行政行为之日起六十日内", "days", "V", 60, 365),
+    Rule("appeal.litigation_months", 6, "提起行政诉讼期限",
+         "中华人民共和国行政诉讼法第四十六条第一款：自知道或者应当知道作出行政行为之日起六个月内", "months", "S", 6, 24),
+    Rule("organ.review_body", "", "行政复议机关名称（本地区发文机关）",
+         "中华人民共和国行政复议法（2023年修订）第二十四条（县级以上地方人民政府管辖对本级工作部门、下一级人民政府和所设派出机关"
+         "的行政行为申请的复议）；留空时按发文机关所在层级取本级或设立机关的人民政府", "text", "L"),
+    Rule("organ.court", "", "提起行政诉讼的人民法院名称（本地区发文机关）",
+         "中华人民共和国行政诉讼法第十八条第一款（由最初作出行政行为的行政机关所在地人民法院管辖）；"
+         "留空时取发文机关所在区县的人民法院", "text", "L"),
     Rule("power_cut.notice_hours", 24, "停止供电等强制措施的提前书面通知时间（紧急情况除外）",
          WORK_SAFETY_LAW + "第七十条", "hours", "V", 1, 240),
     Rule("repeat_offender.window_days_short", 180, "屡次违法（短期）：统计期间",

@@ -26,7 +26,7 @@ class OverrideForm(TextRuleMixin, forms.Form):
     unit = forms.ModelChoiceField(label="适用区划", queryset=OrgUnit.objects.none(), required=False,
                                   empty_label="全系统（所有区划）",
                                   help_text="对所选区划及其全部下级生效；下级另有设置的，以下级为准。")
-    value = forms.CharField(label="取值", max_length=20)
+    value = forms.CharField(label="取值", max_length=60)
     reason = forms.CharField(label="调整理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="请写明依据的地方文件及文号，将记入审计日志。")
 

@@ -65,6 +65,12 @@ def clean_value(rule: Rule, raw):
             raise Invalid({"value": [f"不能大于{rule.max_value}"]})
         return value
     value = raw.strip() if isinstance(raw, str) else raw
+    if rule.kind == "text":
+        if not isinstance(value, str):
+            raise Invalid({"value": ["请填写名称"]})
+        from anquan.core.text import clean_text
+
+        return clean_text(value, field="value", label="取值", max_length=60)
     try:
         parse_month_day(value)
     except (TypeError, ValueError):

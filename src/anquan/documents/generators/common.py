@@ -14,6 +14,7 @@ from ..layout import chinese_date
 #: 安全生产法 (2021) 第六十五条第一款第（三）项.
 ART_65 = ("对检查中发现的事故隐患，应当责令立即排除；重大事故隐患排除前或者排除过程中无法保证安全的，应当责令从危险区域内"
           "撤出作业人员，责令暂时停产停业或者停止使用相关设施、设备；重大事故隐患排除后，经审查同意，方可恢复生产经营和使用")
+#: Superseded by ``documents.organs.appeal_sentence`` (names the 复议机关 and the court); kept for old imports.
 APPEAL = "如不服本决定，可以依法在六十日内申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 
 

@@ -8,8 +8,9 @@ from anquan.hazards.models import Hazard
 from anquan.inspections.models import Inspection
 
 from ..models import DocumentKind
-from ..services import issue_document
-from .common import APPEAL, ART_65, date_text, party_of, preferred_issuer, time_text
+from ..organs import appeal_sentence
+from ..services import issue_document, issuing_assignment
+from .common import ART_65, date_text, party_of, preferred_issuer, time_text
 
 
 def _basis(hazard: Hazard) -> str:
@@ -47,7 +48,13 @@ def issue_rectification_order(actor, target, *, client_key: str = "", **_):
     if major:
         paragraphs.append(f"其中{len(major)}项为重大事故隐患，你单位应当制定并实施治理方案；排除前或者排除过程中无法保证安全的，"
                           "应当从危险区域内撤出作业人员，暂时停产停业或者停止使用相关设施、设备。")
-    paragraphs.append(APPEAL)
+    about = target
+    issuer = preferred_issuer(actor, department=inspection.department if inspection else target.finder_department,
+                              unit=inspection.organiser_unit if inspection else target.finder_unit)
+    # The organ that will issue (the same choice issue_document makes), pinned so the appeal sentence names its bodies.
+    issued = issuing_assignment(actor, about=about, kind=DocumentKind.RECTIFICATION_ORDER, **issuer)
+    issuer = {"issuer_department": issued.department} if issued.department is not None else {"issuer_unit": issued.unit}
+    paragraphs.append(appeal_sentence(issued.unit, issued.department))
 
     def build(layout):
         layout.table(
@@ -58,9 +65,6 @@ def issue_rectification_order(actor, target, *, client_key: str = "", **_):
             [10, 56, 14, 36, 40],
         )
 
-    about = target
-    issuer = preferred_issuer(actor, department=inspection.department if inspection else target.finder_department,
-                              unit=inspection.organiser_unit if inspection else target.finder_unit)
     return issue_document(
         actor, kind=DocumentKind.RECTIFICATION_ORDER, about=about, title="责令限期整改指令书", recipients=party,
         paragraphs=paragraphs, build=build, audit_after={"hazards": [h.pk for h in hazards]}, **issuer, client_key=client_key,
