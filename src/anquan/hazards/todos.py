@@ -73,3 +73,15 @@ def explanation(user, today):
       url=lambda user: _url("hazards:explanations", ESCALATION_PARAMS), hint="提请政府研究解决的隐患（尚未销号）")
 def escalation(user, today):
     return registers.explanation_register(user, ESCALATION_PARAMS).count()
+
+
+AREA_PARAMS = {"mine": "1"}
+
+
+@todo("hazards.area_listings", "区域/行业挂牌督办待办", urgency=DECIDE - 1, roles={"anweiban", "street_staff", "dept_staff"},
+      url=lambda user: _url("hazards:area_listings", AREA_PARAMS),
+      hint="本区域（本部门主管行业）被挂牌督办待报告整改，或本级挂牌的事项已报告整改待审查摘牌")
+def area_listings(user, today):
+    from .views_area_listing import area_register
+
+    return area_register(user, AREA_PARAMS).count()

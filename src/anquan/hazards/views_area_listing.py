@@ -51,7 +51,7 @@ def area_rows(rows, day) -> list[AreaListing]:
 def waiting_on(user, qs=None) -> list[AreaListing]:
     """Listings waiting on ``user``: a listed party's report (挂牌督办中), the listing level's review (已报告)."""
     qs = AreaListing.objects.visible_to(user).filter(voided_at__isnull=True, delisted_at__isnull=True) if qs is None else qs
-    assignments = [a for a in active_assignments(user)]
+    assignments = list(active_assignments(user))
     out = []
     for li in qs.filter(delisted_at__isnull=True).select_related("target_unit", "target_industry"):
         if li.status == AreaListingStatus.LISTED and any(
