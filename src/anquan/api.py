@@ -1,7 +1,6 @@
 """The HTTP API, /api/v1/: routers of each app assembled in one NinjaAPI (OpenAPI at /api/v1/openapi.json)."""
 from ninja.renderers import JSONRenderer
 
-from anquan.accidents.api import router as accidents_router
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
 from anquan.core.openapi import AnquanAPI
@@ -9,7 +8,6 @@ from anquan.documents.api import router as documents_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
 from anquan.hazards.area_listing_api import router as area_listing_router
-from anquan.hazards.criteria_api import router as criteria_router
 from anquan.hazards.lookback_api import router as lookback_router
 from anquan.inspections.api import router as inspections_router
 from anquan.inspections.checklist_api import router as checklists_router
@@ -43,9 +41,7 @@ api.add_router("", checklists_router)
 api.add_router("", plans_router)
 api.add_router("", supervision_router)
 api.add_router("", documents_router)
-api.add_router("", criteria_router)  # before hazards: /hazards/criteria is not a hazard id
 api.add_router("", hazards_router)
 api.add_router("", lookback_router)
 api.add_router("", area_listing_router)
 api.add_router("", workbench_router)
-api.add_router("", accidents_router)
