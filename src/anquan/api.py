@@ -1,6 +1,7 @@
 """The HTTP API, /api/v1/: routers of each app assembled in one NinjaAPI (OpenAPI at /api/v1/openapi.json)."""
 from ninja.renderers import JSONRenderer
 
+from anquan.accidents.api import router as accidents_router
 from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
 from anquan.core.openapi import AnquanAPI
@@ -45,3 +46,4 @@ api.add_router("", hazards_router)
 api.add_router("", lookback_router)
 api.add_router("", area_listing_router)
 api.add_router("", workbench_router)
+api.add_router("", accidents_router)

@@ -29,8 +29,9 @@ def _industry_ids(assignment) -> list[int]:
 
 class AccidentQuerySet(ScopedQuerySet):
     """Territory: the place's chain up (a street its own, the district all its streets', the city above);
-    department: accidents it is the regulator of (its industry within its territory, enterprises it
-    regulates, or reported by it); enterprise: its own. Never sideways: a street never sees another's."""
+    department: the 应急管理部门 every accident of its territory (第九条), another department those it is the
+    regulator of (its industry within its territory, enterprises it regulates, or reported by it);
+    enterprise: its own. Never sideways: a street never sees another's."""
 
     scope_model_key = ACCIDENT_KEY
 
@@ -41,7 +42,12 @@ class AccidentQuerySet(ScopedQuerySet):
         if kind == ScopeKind.DEPARTMENT:
             from anquan.enterprises.models import EnterpriseRegulator
 
+            from anquan.orgs.models import DepartmentKind
+
             dept = assignment.department
+            if dept.kind == DepartmentKind.EMERGENCY:
+                # 应急管理部门 receives every accident report of its territory (第九条), whatever the industry.
+                return Q(unit_path__startswith=dept.unit.path)
             regulated = EnterpriseRegulator.objects.active().filter(enterprise=OuterRef("enterprise_id"), department_id=dept.pk)
             return (Q(department_id=dept.pk) | Q(reporter_department_id=dept.pk)
                     | Q(industry_id__in=_industry_ids(assignment), unit_path__startswith=dept.unit.path)

@@ -59,11 +59,14 @@ class AccidentForm(FiguresForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learned_at"].required = False
+        self.fields["occurred_at"].required = False
         self.fields["unit_name"].required = False
 
     def clean(self):
         data = super().clean()
         now = timezone.now()
+        if not data.get("occurred_at") and "occurred_at" not in self.errors:
+            data["occurred_at"] = now  # reported as it happens (the phone form fills in the moment too)
         occurred = data.get("occurred_at")
         if occurred:
             if occurred > now + CLOCK_SLACK:
@@ -134,6 +137,14 @@ def _place(actor, data) -> tuple:
         if unit is None or assignment is None or assignment.scope_kind == ScopeKind.ENTERPRISE:
             raise Invalid({"unit": ["所选区划不存在或不在您的管辖范围内（请选择街道、社区或网格）"]})
         return assignment, None, unit, None
+    own = [a for a in active_assignments(actor) if a.permits("accident.report") and a.scope_kind == ScopeKind.ENTERPRISE]
+    if len(own) == 1 and own[0].enterprise is not None:
+        # An enterprise's account reporting without naming a site: its own enterprise, at its first site
+        # (else its registered grid) — the phone form pre-selects the same.
+        enterprise = own[0].enterprise
+        site = (Site.objects.filter(enterprise=enterprise, voided_at__isnull=True).select_related("grid", "industry")
+                .order_by("id").first())
+        return own[0], site, (site.grid if site else enterprise.unit), enterprise
     raise Invalid({"site": ["请选择事故发生的场所（没有登记场所的，选择事故发生地所在的街道、社区或网格）"]})
 
 
