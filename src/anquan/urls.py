@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("anquan.audit.urls")),
     path("rules/", include("anquan.rules.urls")),
     path("lookback/", include("anquan.hazards.lookback_urls")),
+    path("accidents/", include("anquan.accidents.urls")),
     path("notifications/", include("anquan.notifications.urls")),
     path("jobs/", include("anquan.jobs.urls")),
     path("api/v1/", include("anquan.api_urls")),

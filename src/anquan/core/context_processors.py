@@ -26,6 +26,8 @@ def navigation(request):
             ("extensions", "延期审批", "/hazards/extensions/?status=pending"),
             ("explanations", "逾期说明与提请研究", "/hazards/explanations/"),
         ]
+    if business:  # 生产安全事故 (anquan.accidents): every business role sees its scope's accidents
+        items += [("accidents", "事故报告与调查", "/accidents/"), ("accident_stats", "事故统计", "/accidents/statistics/")]
     if any(a.permits("inspection.plan") for a in assignments):
         items.append(("plans", "检查计划", "/inspection-plans/"))
     if any(a.permits("checklist.manage") for a in assignments):
@@ -59,6 +61,7 @@ NAV_GROUPS = {
     "inspections": "检查", "plans": "检查", "checklists": "检查", "coverage": "检查",
     "exports": "更多", "orgunits": "更多", "audit": "更多", "rules": "更多",
     "documents": "公文", "signoffs": "公文",
+    "accidents": "事故", "accident_stats": "事故",
 }
 
 

@@ -1,0 +1,134 @@
+"""The accident pages on a small demo city at a frozen moment (23:30 Shanghai): the phone report form with the
+level shown while filling it, the detail with legs and clocks, 补报 in and out of the window, scope (404 sideways),
+the look-back, the statistics page and its downloads."""
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.test import Client
+from openpyxl import load_workbook
+
+from anquan.accidents.models import Accident
+from anquan.enterprises.models import Site
+
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-11-22 23:30 +0800")]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    from anquan.demo.generator import build_demo
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    return build_demo(seed=11, as_of=datetime.date(2026, 11, 22), streets=3, enterprises=40, hazards_per_enterprise=0)
+
+
+def client_for(demo, username) -> Client:
+    c = Client()
+    c.force_login(demo.user(username))
+    return c
+
+
+def site_of(demo) -> Site:
+    return Site.objects.filter(enterprise=demo.enterprise_a, grid=demo.grid_a, voided_at__isnull=True).order_by("pk").first()
+
+
+def report(demo, c, **figures) -> Accident:
+    site = site_of(demo)
+    data = {"site": site.pk, "occurred_at": "2026-11-22T22:50", "learned_at": "2026-11-22T23:00",
+            "place": "3号楼北侧脚手架", "account": "作业人员从脚手架坠落", "kind": "fall", "client_key": "k-1",
+            "deaths": "1", "missing": "0", "serious_injuries": "0", "injuries": "0", "direct_loss_yuan": "1500000",
+            **{k: str(v) for k, v in figures.items()}}
+    r = c.post(f"/accidents/new/?site={site.pk}", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    return Accident.objects.get(client_key="k-1")
+
+
+def test_report_form_prefills_the_unit_profile_and_shows_the_level_live(demo):
+    c = client_for(demo, "qiye_a")
+    site = site_of(demo)
+    page = c.get(f"/accidents/new/?site={site.pk}").content.decode()
+    assert demo.enterprise_a.credit_code in page  # 单位概况 from the enterprise ledger
+    assert "物体打击" in page and "其他伤害" in page and "中毒和窒息" in page  # the 20 GB 6441 classes
+    assert 'data-draft-key="anquan:accident-draft:' in page  # kept in the browser until filed
+    assert "较大事故" in c.get("/accidents/classify/?deaths=3&serious_injuries=0&direct_loss_yuan=0").content.decode()
+    assert "一般事故" in c.get("/accidents/classify/?deaths=2&serious_injuries=9&direct_loss_yuan=9999999.99").content.decode()
+    assert "重大事故" in c.get("/accidents/classify/?deaths=0&serious_injuries=0&direct_loss_yuan=50000000").content.decode()
+    bad = c.get("/accidents/classify/?deaths=abc")
+    assert bad.status_code == 200 and "非负整数" in bad.content.decode()
+
+
+def test_filed_accident_is_graded_and_seen_up_the_chain_never_sideways(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    assert accident.level == "general"
+    detail = client_for(demo, "qiye_a").get(f"/accidents/{accident.pk}/").content.decode()
+    assert "一般事故" in detail and 'data-leg="unit"' in detail and 'data-leg="county"' in detail
+    street = client_for(demo, "jiedao_a").get(f"/accidents/{accident.pk}/")
+    assert street.status_code == 200 and "上报时限" in street.content.decode()
+    assert accident.number in client_for(demo, "jiedao_a").get("/accidents/").content.decode()
+    assert client_for(demo, "jiedao_b").get(f"/accidents/{accident.pk}/").status_code == 404
+    assert accident.number not in client_for(demo, "jiedao_b").get("/accidents/").content.decode()
+    assert client_for(demo, "jiedao_b").get(f"/accidents/{accident.pk}/lookback/").status_code == 404
+
+
+def test_same_form_twice_files_one_accident(demo):
+    c = client_for(demo, "qiye_a")
+    first = report(demo, c)
+    report(demo, c)  # a resubmission after a dropped connection carries the same client key
+    assert Accident.objects.filter(reported_by=demo.user("qiye_a")).count() == 1 and first.pk
+
+
+def test_addition_within_window_regrades_and_after_window_is_refused_with_the_date(demo):
+    c = client_for(demo, "qiye_a")
+    accident = report(demo, c)
+    r = c.post(f"/accidents/{accident.pk}/add/", {"version": accident.version, "deaths": "3", "missing": "0",
+                                                  "serious_injuries": "0", "injuries": "0", "direct_loss_yuan": "1500000"}, follow=True)
+    page = r.content.decode()
+    assert "较大" in page
+    accident.refresh_from_db()
+    assert accident.level == "larger"
+    assert "设区的市级人民政府" in page  # the investigating body moved (第二十条)
+    assert 'data-leg="province"' in page  # 较大 → reported up to the province
+    with time_machine.travel(datetime.datetime(2026, 12, 23, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), tick=False):
+        c = client_for(demo, "qiye_a")  # a new sign-in: a month later the old session has expired
+        r = c.post(f"/accidents/{accident.pk}/add/", {"version": accident.version, "deaths": "4", "missing": "0",
+                                                      "serious_injuries": "0", "injuries": "0", "direct_loss_yuan": "1500000"}, follow=True)
+    page = r.content.decode()
+    assert "2026年12月22日" in page and "届满" in page  # refused, naming the day the window closed
+    accident.refresh_from_db()
+    assert accident.deaths == 3
+
+
+def test_detail_states_how_the_window_is_counted(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    page = client_for(demo, "jiedao_a").get(f"/accidents/{accident.pk}/").content.decode()
+    assert "2026年12月22日" in page  # 11-22 + 30 calendar days
+    assert "节假日不顺延" in page and "自然日" in page
+
+
+def test_bad_input_on_the_form_is_shown_not_500(demo):
+    c = client_for(demo, "qiye_a")
+    site = site_of(demo)
+    r = c.post(f"/accidents/new/?site={site.pk}", {"site": site.pk, "occurred_at": "yesterday", "deaths": "-1",
+                                                   "kind": "nope", "client_key": "x" * 80})
+    assert r.status_code == 422
+    assert "报告未提交" in r.content.decode()
+    assert not Accident.objects.exists()
+
+
+def test_lookback_and_statistics_pages(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    district = client_for(demo, "anweiban")
+    assert district.get(f"/accidents/{accident.pk}/lookback/").status_code == 200
+    page = district.get("/accidents/statistics/?from=2026-01-01&to=2026-11-22").content.decode()
+    assert "比较" in page and "共发生生产安全事故1起、死亡1人" in page
+    r = district.get("/accidents/statistics/compare.xlsx?from=2026-01-01&to=2026-11-22")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    assert sheet.cell(2, 2).value == "合计" and sheet.cell(2, 3).value == 1
+    r = district.get("/accidents/statistics/register.xlsx?from=2026-01-01&to=2026-11-22")
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    assert sheet.cell(2, 1).value == accident.number
+    assert district.get("/accidents/statistics/nope.xlsx").status_code == 404
