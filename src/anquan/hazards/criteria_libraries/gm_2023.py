@@ -22,6 +22,15 @@ named in its ``source_note``. Items whose text could not be read are in ``MISSIN
 why); where the order's item count per article is unknown (第四、七、八、九条), the unread items
 beyond the last known number are counted in ``UNNUMBERED_MISSING`` (24 = 47 − 13 − 8 − 2 items of
 those four articles, less the items read or known by number).
+
+Second search (2026-12-03): the stored copies were searched again for a full text (pages, docs, code
+and issues corpora; exact-phrase search of GitHub files for item wordings of 第四、五、七、八、九、十一条;
+the 《中国应急管理报》 mirror pages of other dates; sector Q&A, checklists, enforcement cases). No further
+full-text copy was found: the page copies that hold the whole order (e.g. m.by1723.com …/t20230419_73880,
+m.163wenku.com/p-7598017 检查表) are stored only as their opening, which ends inside 第四条. One fact was
+added: an enforcement report cites 第七条第（四）项, so 7.4 exists and is now listed by number (its text
+was not read). The copies of the 2017 工贸行业 standard (安监总管四〔2017〕129号, repealed by 第十五条)
+that turn up for 轻工/纺织/冶金 are not this order and were not used.
 """
 from __future__ import annotations
 
@@ -175,22 +184,25 @@ MISSING: tuple[tuple[str, str], ...] = (
     ("5.12", "仅见经同义词改写的转载，可辨为使用煤气（天然气）并强制送风的燃烧装置压力监测报警及紧急切断联锁一项，原文未能读到"),
     ("5.13", "仅见经同义词改写的转载，可辨为正压煤气输配管线水封式排水器（30kPa）一项，原文未能读到"),
     ("7.3", "仅读到开头“（三）生产……”（《中国应急管理报》2023-06-22镜像页在此截断），原文未能读到"),
+    ("7.4", "原文未能读到；该项存在见执法通报：长沙市望城区应急管理局2024年10月查处某铸造企业，铸造用中频炉未设置"
+            "出水温度、进出水流量差监测报警装置且无电极断电联锁，依据本标准“第七条第（四）项”判定为重大事故隐患"
+            "（华声在线报道的改写转载，zhonglunpaper.com/elevatorproducts/4743.html；转载经同义词改写，不能作为条文）"),
     ("8.1", "第八条（轻工企业）全条原文未能读到；可读到的“轻工行业”清单为2017版规范性文件，不能代用"),
     ("9.1", "第九条（纺织企业）全条原文未能读到"),
     ("11.9", "仅读到“遇湿自燃金属粉尘收集、堆放、储存场所未采取通风等防止氢气积聚措施，或者干式收集、堆放、……”"
              "（taowenge.com转载在此截断），全文未能读到"),
 )
 
-#: Items of 第四、七、八、九条 beyond the numbers above (4.6起, 7.4起, 8.2起, 9.2起), count per article unknown:
-#: 47 行业类 − 13（第五条）− 8（第六条）− 2（第十条）= 24 for those four articles, less 6 read and 4 known by number.
-UNNUMBERED_MISSING = 14
-#: The open-range rows of ``Library.missing`` ("4.6起" …) stand for those 14 together.
+#: Items of 第四、七、八、九条 beyond the numbers above (4.6起, 7.5起, 8.2起, 9.2起), count per article unknown:
+#: 47 行业类 − 13（第五条）− 8（第六条）− 2（第十条）= 24 for those four articles, less 6 read and 5 known by number.
+UNNUMBERED_MISSING = 13
+#: The open-range rows of ``Library.missing`` ("4.6起" …) stand for those 13 together.
 OPEN_RANGE_WHY = ("第{article}条第（{item}）项之后如有其他各项，原文未能读到；第四、七、八、九条此类未编号缺失合计"
                   + str(UNNUMBERED_MISSING) + "项，各条分布不明")
 
 OPEN_RANGES: tuple[tuple[str, str], ...] = (
     ("4.6起", OPEN_RANGE_WHY.format(article="四", item="五")),
-    ("7.4起", OPEN_RANGE_WHY.format(article="七", item="三")),
+    ("7.5起", OPEN_RANGE_WHY.format(article="七", item="四")),
     ("8.2起", OPEN_RANGE_WHY.format(article="八", item="一")),
     ("9.2起", OPEN_RANGE_WHY.format(article="九", item="一")),
 )

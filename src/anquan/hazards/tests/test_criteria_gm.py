@@ -64,7 +64,7 @@ def test_count_against_the_instrument():
     assert by_number + gm_2023.UNNUMBERED_MISSING == INDUSTRY_ITEMS
     # each open-range row says it stands for the unnumbered rest, and there is one per article with an unknown end
     open_rows = [(n, why) for n, why in LIB.missing if n not in exact]
-    assert [n for n, _ in open_rows] == ["4.6起", "7.4起", "8.2起", "9.2起"]
+    assert [n for n, _ in open_rows] == ["4.6起", "7.5起", "8.2起", "9.2起"]
     assert all(str(gm_2023.UNNUMBERED_MISSING) in why for _, why in open_rows)
     # within the other articles, numbers run from 1 without holes up to the last one known
     for article in (4, 7, 8, 9):
@@ -131,6 +131,17 @@ JUDGEMENTS = [
     ({"3.3": False, "11.3": False}, "gm_metallurgy", False, (), "两项均未发现"),
     ({}, "gm_light", False, (), "未发现任何情形"),
     ({"4.5": True}, "gm_metallurgy", False, (), "第四条第（五）项原文未读到、未收录：不能据以判定（见缺失清单）"),
+    # rows added with the second search (items not judged above)
+    ({"7.1": True}, "gm_machinery", True, ("7.1",), "第七条第（一）项：休息室设在浇注跨地坪区域内，机械企业"),
+    ({"7.1": True}, "gm_metallurgy", False, (), "第七条只适用于机械企业：冶金企业的人员聚集场所按第四条第（一）项判"),
+    ({"3.1": True, "7.2": True}, "gm_machinery", True, ("3.1", "7.2"), "第三条第（一）项与第七条第（二）项同时成立，两项都记"),
+    ({"5.6": True}, "gm_nonferrous", True, ("5.6",), "第五条第（六）项：深井铸造结晶器冷却水系统未设进水压力、流量监测报警"),
+    ({"6.3": True}, "gm_building_materials", True, ("6.3",), "第六条第（三）项：电石渣原料筒型储库未设可燃气体浓度监测报警"),
+    ({"10.2": True}, "gm_tobacco", True, ("10.2",), "第十条第（二）项：液态二氧化碳膨胀烟丝生产线未设二氧化碳浓度监测报警"),
+    ({"11.7": True}, "gm_textile", True, ("11.7",), "第十一条第（七）项：20区电气设备不防爆，纺织企业同样适用专项类"),
+    ({"12.1": True}, "industry_trade", True, ("12.1",), "第十二条第（一）项：只知是工贸企业、不知细分行业，专项类照样适用"),
+    ({"6.1": True}, "industry_trade", False, (), "只知是工贸企业时不按任何行业类条款判定（第六条不猜行业）"),
+    ({"7.4": True}, "gm_machinery", False, (), "第七条第（四）项只知其存在、原文未读到：不能据以判定（见缺失清单）"),
 ]
 
 
@@ -141,6 +152,14 @@ def test_judgement_table(present, industry, major, items, why):
     assert verdict.major is major, why
     assert verdict.items == items, why
     assert verdict.rule is None  # the order has no combined rules
+
+
+def test_items_known_only_by_number_say_where_they_were_seen():
+    """7.4 is known to exist from an enforcement report citing 第七条第（四）项; its text was not read."""
+    why = dict(LIB.missing)
+    assert "第七条第（四）项" in why["7.4"] and "原文未能读到" in why["7.4"]
+    assert gm_2023.UNNUMBERED_MISSING == 13
+    assert not any(i.number == "7.4" for i in LIB.items)
 
 
 def test_one_condition_alone_says_what_is_lacking():
