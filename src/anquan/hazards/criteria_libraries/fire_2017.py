@@ -23,6 +23,15 @@ No official text was read; only secondary copies, each clause from the copies na
   https://m.niusouti.com/yijixiaofang/qSBXzUU.html (quoting the 消防工程师 textbook's rule).
 
 Everything else of chapter 7 and of 5.3.3 could not be read and is listed in ``MISSING`` / the notes.
+
+A second search (helper C2, 2026-12-03; pages, docs, code and issues corpora, exact-phrase look-ups in public
+code, hazard-library, exam and 宣贯 pages) found no further clause text: stored web pages are readable only from
+their beginning, and every copy of chapter 7 found (建标库 m./www. pages, 希赛, 233.com, 文都, 题库) breaks off
+before 7.3.8. It found two corroborations, neither adding an element: a question bank
+(https://m.1wenmi.com/doc/709402.html) repeats the 人员密集场所 rule's element range (7.3.1～7.3.9、7.5、7.9.3, "条以上
+（含本数，下同）", the "下同" showing that further place rules follow), and the textbook rule quoted at niusouti.com names
+the sections "(3)安全疏散设施及灭火救援条件", "(5)防烟排烟设施" and "(9)其他", so chapter 7 has nine sections with 7.9
+"其他" — the number of clauses in 7.4 and 7.6–7.9 is still not confirmed by any copy.
 """
 from __future__ import annotations
 
@@ -169,6 +178,8 @@ NOTES = (
     "场所类别对应：人员密集场所＝行业代码 crowded、school（消防法第七十三条所列人员密集场所）；出租房（rental）、消防重点单位"
     "（fire_key）本身不等同于人员密集场所，由记录人按场所实际用途选择。"
     "实施日期2018-07-01按任务说明取用，未能以转载核对（存疑）；2025-11-01起由GB 35181-2025代替，故止于2025-10-31。"
+    "第二轮检索（C2）未能读到更多条文；另一题库（1wenmi.com）所引人员密集场所一项的要素范围与上述一致，且写明“含本数，"
+    "下同”，可见其后尚有其他场所的判定规则；教材所引“(9)其他”可证第7章共分9节，但各节条数仍无转载可核。"
 )
 
 LIBRARY = Library(

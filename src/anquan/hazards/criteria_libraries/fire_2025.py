@@ -15,7 +15,22 @@ holds its clauses: what could be read is only
 - one element's content, without its clause number or kind (direct or combined), from the 国家消防救援局
   press conference of 2025-07-17 (https://www.163.com/dy/article/K4MC18G80512D3VJ.html): electric-bicycle
   parking or charging places in the 架空层 of residential buildings without fire separation from the
-  building's light/ventilation shafts, public entrance halls, evacuation corridors, stairwells and exits.
+  building's light/ventilation shafts, public entrance halls, evacuation corridors, stairwells and exits;
+- a reprint announced as the full text ("新国标!GB35181-2025《重大火灾隐患判定规则》 全文", 消防百事通,
+  2025-04-30, https://www.fire114.cn/index/article/detail?i=136605). Its stored copy breaks off after the
+  foreword and the first sentence of the introduction; what it adds: published 2025-04-25 by 国家市场监督
+  管理总局 and 国家标准化管理委员会, in force 2025-11-01, proposed and administered (归口) by 国家消防救援局,
+  the first revision of GB 35181-2017. The clauses themselves are not in the stored copy;
+- the chapter headings, from public code that splits the standard's PDF into chapters
+  (zhaoyijia-web/rag-knowledge-base, langchain_rag_pipeline.py: "3 术语和定义", "4 判定规则", "5 直接判定要素",
+  "6 综合判定要素", "附录 A"); the PDF itself is not stored as text.
+
+Searched a second time (helper C2, 2026-12-03) in every corpus (pages, docs, code, issues; exact phrases
+such as "GB 35181-2025", "35181-2025", "重大火灾隐患判定规则", "直接判定要素", "综合判定要素", "住宅建筑架空层",
+"电动自行车集中停放或充电场所", "多业态混合生产经营场所"; official 解读, 新旧对比, 宣贯 and exam pages): no copy of
+chapters 4–6 or annex A was found. Stored web pages are readable only from their beginning, so the full
+reprint above cannot be read past its foreword here; someone with the official text (or that page) must
+enter the clauses as a new version.
 
 So this library holds no items: every element is listed in ``missing`` (by chapter, since even the
 count is unknown), ``expected_count`` is None (unknown, not zero), and nothing is judged 重大 by it
@@ -29,6 +44,15 @@ import datetime
 from . import Library
 
 STD = "GB 35181-2025《重大火灾隐患判定规则》"
+
+#: False while the clauses of the standard have not been read: nothing is judged 重大 by this library, and
+#: no interim list is encoded (the lead decides the interim; see NOTES). Set True only with the text entered.
+TEXT_FOUND = False
+
+#: What the stored copies do say about the standard (secondary copies, see the module docstring). Kept out of
+#: ``LIBRARY.basis`` on purpose: the published version's head is never edited (seed_criteria refuses it).
+PUBLISHED_ON = datetime.date(2025, 4, 25)
+CHAPTERS = ("3 术语和定义", "4 判定规则", "5 直接判定要素", "6 综合判定要素", "附录A")
 
 MISSING = (
     ("第5章", "直接判定要素：标准条文未能在任何可查的资料中读到，未收录；条数未知"),
@@ -45,6 +69,11 @@ NOTES = (
     "场所与建筑的采光通风井、公共门厅、疏散走道、楼梯间、安全出口未采取防火分隔措施”列为判定要素——条号及属直接还是综合"
     "判定要素均未知，未作为条目收录。"
     "在补录条文之前，2025年11月1日以后发现的火灾隐患不能由本库判定为重大，须由消防救援机构按标准原文人工判定。"
+    "第二轮检索（C2）：消防百事通转载（fire114.cn，标题称“全文”）可读部分止于前言，另知本标准2025年4月25日由国家市场"
+    "监督管理总局、国家标准化管理委员会发布，国家消防救援局提出并归口，为第一次修订；各章标题为“3 术语和定义”“4 判定规则”"
+    "“5 直接判定要素”“6 综合判定要素”及附录A（据公开代码对本标准PDF的分章规则）。第4～6章及附录A条文仍未读到。"
+    "过渡安排：本库不编入任何过渡条目（不以2017版条文或旧简表冒充2025版条号），是否及如何过渡由负责人决定；"
+    "在此之前，2025年11月1日以后发现的火灾隐患由本库判定的结果只能是“未判定为重大”，这并不表示该隐患不是重大火灾隐患。"
 )
 
 LIBRARY = Library(

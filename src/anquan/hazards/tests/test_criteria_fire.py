@@ -12,7 +12,7 @@ import datetime
 import pytest
 
 from anquan.hazards.catalogue_data import CATEGORIES
-from anquan.hazards.criteria_libraries import fire_2017, fire_2025
+from anquan.hazards.criteria_libraries import fire_2017, fire_2025, registry
 from anquan.hazards.criteria_libraries.judge import applicable, in_force, judge
 
 V2017 = fire_2017.LIBRARY
@@ -82,6 +82,47 @@ def test_2025_text_not_found_is_said_not_guessed():
     assert set(fire_2017.THIN_V1_TO_2017.values()) <= {i.number for i in V2017.items}
 
 
+def test_2025_what_was_read_is_recorded_and_no_interim_is_invented():
+    assert fire_2025.TEXT_FOUND is False
+    assert fire_2025.PUBLISHED_ON == D(2025, 4, 25) and V2025.effective_from == D(2025, 11, 1)
+    assert fire_2025.CHAPTERS == ("3 术语和定义", "4 判定规则", "5 直接判定要素", "6 综合判定要素", "附录A")
+    assert "fire114.cn" in fire_2025.__doc__ and "fire114.cn" not in V2025.basis  # the head stays as published
+    assert "过渡" in V2025.notes and "负责人" in V2025.notes and "2025年4月25日" in V2025.notes
+    # no 2025 clause number may stand in for the unread text: not the 2017 numbers, not guessed 5.x / 6.x ones
+    for guess in ("5.1", "5.10", "6.1", "6.3.1", "A.1", "1", "8"):
+        assert judge(V2025, {guess: True}, place_kind="crowded").major is False
+
+
+def test_2025_combined_judgement_cannot_fire_while_the_text_is_unread():
+    # six findings that would be combined elements under 2017 numbering, in a 人员密集场所: the 2025 library has no
+    # combined rule (ch. 6 unread), so it neither names a rule nor calls the hazard major
+    findings = dict.fromkeys(("7.3.1", "7.3.2", "7.3.3", "7.3.4", "7.5", "7.7.2"), True)
+    verdict = judge(V2025, findings, industry="crowded", place_kind="crowded")
+    assert (verdict.major, verdict.items, verdict.rule) == (False, (), None)
+    # the same findings a day earlier, under GB 35181-2017, are major by its 人员密集场所 rule
+    assert judge(V2017, findings, industry="crowded", place_kind="crowded").rule == "5.3.3（人员密集场所）"
+
+
+FIRE_CODES = ("gb35181", "gb35181_2017")
+
+
+@pytest.mark.parametrize("lib", registry.discover(), ids=lambda lib: f"{lib.code}-v{lib.version}")
+def test_every_library_holds_no_more_than_its_instrument(lib):
+    """Generic count check over every library of the registry: items + listed missing never exceed the instrument's
+    own count; for the fire libraries they must equal it. An unknown count (None) is skipped, and says why."""
+    if lib.expected_count is None:
+        pytest.skip(f"{lib.code} v{lib.version}（{lib.name}）：原文条数未知（条文未能读到），不能按条数核对；缺失见 missing/notes")
+    assert len(lib.items) + len(lib.missing) <= lib.expected_count, (lib.code, lib.version)
+    if lib.code in FIRE_CODES:
+        assert len(lib.items) + len(lib.missing) == lib.expected_count, (lib.code, lib.version, lib.missing)
+
+
+def test_only_the_unread_2025_standard_has_an_unknown_count():
+    unknown = [(lib.code, lib.version) for lib in registry.discover() if lib.code in FIRE_CODES and lib.expected_count is None]
+    assert unknown == ([] if fire_2025.TEXT_FOUND else [("gb35181", 2)])
+    assert V2017.expected_count == 49 and registry.get("gb35181_2017", 1) is not None
+
+
 # --- dates --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("found_on", "expected"), [
@@ -128,6 +169,18 @@ CASES = [
     ("7.1.3 在厂房设员工宿舍但符合GA 703（只具备a）：不计为综合要素，两条不够",
      {"7.1.3": {"a"}, "7.3.2": True, "7.3.3": True}, "crowded", False, (), None),
     ("不在本库的条号与答“否”的条目都不算", {"9.9": True, "6.1": False}, "crowded", False, (), None),
+    ("人员密集场所 7.3.6+7.3.7+7.5（疏散指示损坏率超限、楼梯间门损坏率超限、防排烟不能使用）",
+     {"7.3.6": True, "7.3.7": True, "7.5": True}, "crowded", True, (), "5.3.3（人员密集场所）"),
+    ("人员密集场所 7.1.1+7.2.2+7.7.2：三条都不在人员密集场所一项的要素之列，该项不计",
+     {"7.1.1": True, "7.2.2": True, "7.7.2": True}, "crowded", False, (), None),
+    ("场所类别未知：人员密集场所一项只对人员密集场所适用", {"7.3.2": True, "7.3.3": True, "7.3.5": True},
+     None, False, (), None),
+    ("出租房不等同人员密集场所（见本库说明），同样三条不按人员密集场所一项计",
+     {"7.3.2": True, "7.3.3": True, "7.3.5": True}, "rental", False, (), None),
+    ("三条中一条答“否”：只具备两条", {"7.3.2": True, "7.3.3": True, "7.3.5": False}, "crowded", False, (), None),
+    ("直接判定要素与综合判定要素同时存在：6.4 单独即为重大，综合要素不另计规则",
+     {"6.4": True, "7.3.2": True}, "hazchem", True, ("6.4",), None),
+    ("6.2 易燃易爆场所与居住场所在同一建筑内（任一情形即可，“或者”不是“并且”）", {"6.2": True}, None, True, ("6.2",), None),
 ]
 
 
