@@ -14,6 +14,8 @@ urlpatterns = [
     path("checklists/", include("anquan.inspections.checklist_urls")),
     path("coverage/", include("anquan.inspections.coverage_urls")),
     path("supervision/", include("anquan.supervision.urls")),
+    path("enforcement/", include("anquan.enforcement.urls")),
+    path("public/", include("anquan.enforcement.public_urls")),
     path("documents/", include("anquan.documents.urls")),
     path("audit/", include("anquan.audit.urls")),
     path("rules/", include("anquan.rules.urls")),

@@ -284,6 +284,9 @@ class Statement(models.Model):
         verbose_name = _("陈述申辩与听证")
         verbose_name_plural = _("陈述申辩与听证")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filed_at:%Y-%m-%d}"
+
 
 class Payment(models.Model):
     """A payment of the fine (and of the §72 late fee) as shown by the bank's receipt."""
@@ -299,6 +302,9 @@ class Payment(models.Model):
         ordering = ["case", "paid_on", "id"]
         verbose_name = _("罚款缴纳")
         verbose_name_plural = _("罚款缴纳")
+
+    def __str__(self):
+        return f"{self.amount}元 {self.paid_on:%Y-%m-%d}"
 
 
 class ProposalQuerySet(ScopedQuerySet):
