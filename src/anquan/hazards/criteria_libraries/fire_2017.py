@@ -31,7 +31,9 @@ before 7.3.8. It found two corroborations, neither adding an element: a question
 (https://m.1wenmi.com/doc/709402.html) repeats the 人员密集场所 rule's element range (7.3.1～7.3.9、7.5、7.9.3, "条以上
 （含本数，下同）", the "下同" showing that further place rules follow), and the textbook rule quoted at niusouti.com names
 the sections "(3)安全疏散设施及灭火救援条件", "(5)防烟排烟设施" and "(9)其他", so chapter 7 has nine sections with 7.9
-"其他" — the number of clauses in 7.4 and 7.6–7.9 is still not confirmed by any copy.
+"其他" — the number of clauses in 7.4 and 7.6–7.9 is still not confirmed by any copy. The start date
+2018-07-01 is now read in a reprinted report (http://198.12.123.165:9000/Writing/6804096.html: "自2018年7月1日起正式
+实施"); 2025-11-01 as the day GB 35181-2025 replaces it is read in that standard's foreword (see fire_2025).
 """
 from __future__ import annotations
 
@@ -177,7 +179,9 @@ NOTES = (
     "易燃易爆危险品场所、重要场所及其他场所各项（含其最低条数和要素范围）均未读到，未编入——这些场所的综合判定须人工按原文进行。"
     "场所类别对应：人员密集场所＝行业代码 crowded、school（消防法第七十三条所列人员密集场所）；出租房（rental）、消防重点单位"
     "（fire_key）本身不等同于人员密集场所，由记录人按场所实际用途选择。"
-    "实施日期2018-07-01按任务说明取用，未能以转载核对（存疑）；2025-11-01起由GB 35181-2025代替，故止于2025-10-31。"
+    "实施日期2018-07-01据转载核对（198.12.123.165:9000/Writing/6804096.html 所转报道：“自2018年7月1日起正式实施”，"
+    "系新《标准化法》通过后批准发布的第一批消防领域强制性国家标准，在GA 653-2006基础上编写），未见官方文本；"
+    "2025-11-01起由GB 35181-2025代替，故止于2025-10-31。"
     "第二轮检索（C2）未能读到更多条文；另一题库（1wenmi.com）所引人员密集场所一项的要素范围与上述一致，且写明“含本数，"
     "下同”，可见其后尚有其他场所的判定规则；教材所引“(9)其他”可证第7章共分9节，但各节条数仍无转载可核。"
 )

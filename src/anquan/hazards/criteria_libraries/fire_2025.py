@@ -25,6 +25,18 @@ holds its clauses: what could be read is only
   (zhaoyijia-web/rag-knowledge-base, langchain_rag_pipeline.py: "3 术语和定义", "4 判定规则", "5 直接判定要素",
   "6 综合判定要素", "附录 A"); the PDF itself is not stored as text.
 
+- the press conference of 市场监管总局 (国家标准委) and 应急管理部 of 2025-05-13 presenting the standard
+  (央视新闻 at https://hot.dzwww.com/w_ymWr; 新华社 at https://politics.gmw.cn/2025-05/14/content_38023901.htm;
+  南方周末 at https://y666888.com/article/tt/18134.html; 北京日报 at
+  https://xinwen.bjd.com.cn/content/s68231866e4b0ec1c3d97027f.html): the single-element direct cases grow from
+  the 10 of 2017 to **30**, set out separately for 公共娱乐场所, 宾馆, 商场及集贸市场, 儿童活动场所,
+  老年人照料设施, 医院门诊楼和病房楼, the 厂房仓库 of 劳动密集型企业 (人员密集的室内场所) and 易燃易爆危险品场所;
+  new hazard factors taken in (kind and clause not said): 人员密集场所 with a non-compliant 易燃易爆危险品
+  厂房/仓库, unclear fire-safety responsibility in 多产权建筑 and 多业态混合生产经营场所, no fire separation
+  between the above-ground and underground parts of an evacuation stairwell, electric bicycles parked in
+  the 架空层 of residential buildings; the standard is meant for 消防救援机构 and also for governments,
+  industry departments, units and individuals. The combined elements' number is not given.
+
 Searched a second time (helper C2, 2026-12-03) in every corpus (pages, docs, code, issues; exact phrases
 such as "GB 35181-2025", "35181-2025", "重大火灾隐患判定规则", "直接判定要素", "综合判定要素", "住宅建筑架空层",
 "电动自行车集中停放或充电场所", "多业态混合生产经营场所"; official 解读, 新旧对比, 宣贯 and exam pages): no copy of
@@ -53,9 +65,13 @@ TEXT_FOUND = False
 #: ``LIBRARY.basis`` on purpose: the published version's head is never edited (seed_criteria refuses it).
 PUBLISHED_ON = datetime.date(2025, 4, 25)
 CHAPTERS = ("3 术语和定义", "4 判定规则", "5 直接判定要素", "6 综合判定要素", "附录A")
+#: Number of direct elements (ch. 5) as announced at the 2025-05-13 press conference (10 in 2017 → 30); the
+#: combined elements' number was not announced, so the library's ``expected_count`` stays unknown (None).
+DIRECT_ELEMENTS_COUNT = 30
 
 MISSING = (
-    ("第5章", "直接判定要素：标准条文未能在任何可查的资料中读到，未收录；条数未知"),
+    ("第5章", "直接判定要素（据2025年5月13日发布会为30项，按场所类别分列）：标准条文未能在任何可查的资料中读到，"
+              "未收录，各项条号亦未知"),
     ("第6章", "综合判定要素及综合判定规则（各类场所的最低条数）：标准条文未能读到，未收录；条数未知"),
 )
 
@@ -72,6 +88,12 @@ NOTES = (
     "第二轮检索（C2）：消防百事通转载（fire114.cn，标题称“全文”）可读部分止于前言，另知本标准2025年4月25日由国家市场"
     "监督管理总局、国家标准化管理委员会发布，国家消防救援局提出并归口，为第一次修订；各章标题为“3 术语和定义”“4 判定规则”"
     "“5 直接判定要素”“6 综合判定要素”及附录A（据公开代码对本标准PDF的分章规则）。第4～6章及附录A条文仍未读到。"
+    "据2025年5月13日市场监管总局、应急管理部新闻发布会（央视新闻、新华社、南方周末、北京日报报道）：直接判定要素由2017版"
+    "10项增至30项，分别对公共娱乐场所，宾馆，商场及集贸市场，儿童活动场所、老年人照料设施、医院门诊楼和病房楼，劳动密集型"
+    "企业的厂房仓库等人员密集的室内场所，以及易燃易爆危险品场所规定；新纳入的致灾因素举例：人员密集场所违规设置生产储存"
+    "易燃易爆危险品的厂房或仓库，多产权建筑、多业态混合生产经营场所消防安全责任不清，疏散楼梯间地上与地下部分未采取防火"
+    "分隔措施，住宅建筑架空层违规停放电动自行车（各属直接还是综合判定要素、条号均未说明）；综合判定要素条数未公布，"
+    "故本库总条数仍为未知。"
     "过渡安排：本库不编入任何过渡条目（不以2017版条文或旧简表冒充2025版条号），是否及如何过渡由负责人决定；"
     "在此之前，2025年11月1日以后发现的火灾隐患由本库判定的结果只能是“未判定为重大”，这并不表示该隐患不是重大火灾隐患。"
 )

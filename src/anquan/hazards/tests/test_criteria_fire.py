@@ -88,6 +88,9 @@ def test_2025_what_was_read_is_recorded_and_no_interim_is_invented():
     assert fire_2025.CHAPTERS == ("3 术语和定义", "4 判定规则", "5 直接判定要素", "6 综合判定要素", "附录A")
     assert "fire114.cn" in fire_2025.__doc__ and "fire114.cn" not in V2025.basis  # the head stays as published
     assert "过渡" in V2025.notes and "负责人" in V2025.notes and "2025年4月25日" in V2025.notes
+    # the direct elements' number was announced (10 → 30), the combined ones' not: the total stays unknown
+    assert fire_2025.DIRECT_ELEMENTS_COUNT == 30 and V2025.expected_count is None
+    assert "30项" in dict(V2025.missing)["第5章"] and "综合判定要素条数未公布" in V2025.notes
     # no 2025 clause number may stand in for the unread text: not the 2017 numbers, not guessed 5.x / 6.x ones
     for guess in ("5.1", "5.10", "6.1", "6.3.1", "A.1", "1", "8"):
         assert judge(V2025, {guess: True}, place_kind="crowded").major is False
@@ -136,6 +139,11 @@ def test_only_the_unread_2025_standard_has_an_unknown_count():
 def test_the_version_in_force_on_the_day_found(found_on, expected, industry):
     got = applicable([V2017, V2025], industry=industry, found_on=found_on)
     assert [(lib.code, lib.version) for lib in got] == expected
+
+
+def test_2017_dates_are_read_not_assumed():
+    assert (V2017.effective_from, V2017.effective_to) == (D(2018, 7, 1), D(2025, 10, 31))
+    assert "自2018年7月1日起正式实施" in V2017.notes and "存疑）；2025" not in V2017.notes
 
 
 def test_in_force_edges():
