@@ -29,13 +29,18 @@ from .supervision import LEVEL_OF_KIND, may_list_for_level
 S = AreaListingStatus
 
 
-def _lister(actor, target: OrgUnit, industry: Industry | None):
-    """The assignment listing for its level whose territory holds ``target`` (strictly below it, or the
-    level's own territory when an industry is named); 403 when the actor lists for no level."""
+def _listers(actor) -> list:
+    """The actor's assignments that list for their level; 403 when there is none."""
     listers = [a for a in active_assignments(actor) if a.permits("arealisting.list") and may_list_for_level(a)]
     if not listers:
         raise Forbidden("区域/行业挂牌督办由街道（乡镇）或区县级以上安委办办理")
-    for a in listers:
+    return listers
+
+
+def _lister(actor, target: OrgUnit, industry: Industry | None):
+    """The assignment listing for its level whose territory holds ``target`` (strictly below it, or the
+    level's own territory when an industry is named); 422 naming the field otherwise."""
+    for a in _listers(actor):
         if target.path.startswith(a.unit.path) and (target.pk != a.unit_id or industry is not None):
             return a
     raise Invalid({"target_unit": ["只能对本辖区内的下级区域挂牌督办（对本级辖区只能按行业挂牌）"]})
@@ -47,6 +52,7 @@ def area_list(*, actor, target_unit_id, target_industry_id=None, problems: str, 
     """List a territory (or an industry within it) and issue its 挂牌督办通知 in the same transaction."""
     from anquan.documents.generators.area_listing_notice import issue_area_listing_notice
 
+    _listers(actor)  # 403 before anything is said about the body
     errors: dict = {}
     target = OrgUnit.objects.visible_to(actor).filter(pk=_id(target_unit_id), voided_at__isnull=True).first()
     if target is None:

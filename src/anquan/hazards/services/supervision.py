@@ -67,7 +67,7 @@ def _listing_assignment(actor, hazard: Hazard, action: str, listing: ListedSuper
     assignment = authorize(actor, hazard, action)
     if not may_list_for_level(assignment):
         raise Forbidden("挂牌督办由街道（乡镇）或区县级以上安委办办理")
-    if listing is not None and listing.listing_unit_id != unit.pk:
+    if listing is not None and listing.listing_unit_id != assignment.unit_id:
         raise Forbidden("只有挂牌单位可以办理该挂牌督办事项")
     return assignment
 
