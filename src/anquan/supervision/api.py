@@ -279,6 +279,7 @@ class LinksIn(Schema):
 
 
 class InterviewIn(LinksIn):
+    target_industry: Id | None = Field(None, description="行业约谈：行业领域ID（与 target_unit 区域一并填写）")
     held_on: datetime.date
     place: Short = ""
     participants: Text
@@ -339,10 +340,15 @@ class RecordOut(Schema):
 
 
 class InterviewOut(RecordOut):
+    target_industry: Ref | None
     held_on: datetime.date
     place: str
     participants: str
     commitments: str
+
+    @staticmethod
+    def resolve_target_industry(obj):
+        return _ref(obj.target_industry)
 
 
 class CircularOut(RecordOut):
@@ -520,7 +526,7 @@ def list_interviews(request):
     return selectors.interview_list(request.auth)
 
 
-@router.post("/interviews", response={201: InterviewOut}, summary="登记警示约谈（对象：单位、部门或企业，三选一）")
+@router.post("/interviews", response={201: InterviewOut}, summary="登记警示约谈（对象：单位、部门或企业三选一；行业约谈：区域单位加行业）")
 def create_interview(request, payload: InterviewIn):
     interview = services.interview_create(actor=request.auth, data=payload.dict())
     return Status(201, get_visible(Interview.objects.all(), request.auth, interview.pk))

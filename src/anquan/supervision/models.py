@@ -307,6 +307,16 @@ class AccountabilityQuerySet(ScopedQuerySet):
 class InterviewQuerySet(AccountabilityQuerySet):
     scope_model_key = "interview"
 
+    def scope_q(self, assignment) -> Q:
+        """As every accountability record, and an industry interview is seen by the departments regulating that
+        industry in (or above) the interviewed territory."""
+        q = super().scope_q(assignment)
+        if assignment.scope_kind == ScopeKind.DEPARTMENT:
+            dept = assignment.department
+            territory = Q(target_unit__path__startswith=dept.unit.path) | Q(target_unit_id__in=dept.unit.ancestor_ids())
+            q |= Q(target_industry__in=dept.industries.values("pk")) & territory
+        return q
+
 
 class CircularQuerySet(AccountabilityQuerySet):
     scope_model_key = "circular"

@@ -603,6 +603,38 @@ def finding_send_back(*, actor, finding: Finding, version, reason) -> Finding:
 # ---------------------------------------------------------------- interviews and circulars
 
 
+def _industry_target(actor, data: dict, errors: dict):
+    """行业约谈: the industry (within ``target_unit``) and the assignment that may call it in — a 安委办 whose
+    territory holds the unit (its own included), or a department regulating the industry there."""
+    from anquan.orgs.models import Industry
+
+    unit_id = _one_id(data, "target_unit", "约谈对象（区域）", errors)
+    industry_id = _one_id(data, "target_industry", "约谈对象（行业）", errors)
+    if errors:
+        return None, {}
+    industry = Industry.objects.filter(pk=industry_id).first()
+    if industry is None:
+        errors["target_industry"] = ["请选择有效的行业领域"]
+        return None, {}
+    if not unit_id or data.get("target_department") or data.get("target_enterprise"):
+        errors["target_unit"] = ["行业约谈须选择行业所在的区域（区划单位），不能同时选择部门或企业"]
+        return None, {}
+    unit = OrgUnit.objects.filter(pk=unit_id, voided_at__isnull=True).first()
+    permitted = [a for a in active_assignments(actor) if a.permits(ACCOUNTABILITY)]
+    if not permitted:
+        raise Forbidden()
+    for a in permitted:
+        if unit is None:
+            break
+        if a.scope_kind == ScopeKind.TERRITORY and unit.path.startswith(a.unit.path):
+            return a, {"target_unit": unit, "target_industry": industry}
+        if (a.scope_kind == ScopeKind.DEPARTMENT and unit.path.startswith(a.department.unit.path)
+                and a.department.industries.filter(pk=industry.pk).exists()):
+            return a, {"target_unit": unit, "target_industry": industry}
+    errors["target_unit"] = ["只能约谈本辖区内、本部门主管的行业"]
+    return None, {}
+
+
 def _accountability_assignment(actor, data: dict, errors: dict):
     """The assignment recording against the target, and the target fields (exactly one of unit/department/enterprise).
 
@@ -663,7 +695,10 @@ def _links(actor, data: dict, errors: dict) -> dict:
 
 def _recorded(model, actor, data: dict, fields: dict, action: str):
     errors: dict = {}
-    assignment, target = _accountability_assignment(actor, data, errors)
+    if model is Interview and data.get("target_industry") not in (None, ""):
+        assignment, target = _industry_target(actor, data, errors)
+    else:
+        assignment, target = _accountability_assignment(actor, data, errors)
     links = _links(actor, data, errors)
     fields = fields(errors)
     _raise(errors)
@@ -677,7 +712,8 @@ def _recorded(model, actor, data: dict, fields: dict, action: str):
 
 @transaction.atomic
 def interview_create(*, actor, data: dict) -> Interview:
-    """Record a 警示约谈 against a unit, department or enterprise."""
+    """Record a 警示约谈 against a unit (a region), a department, an enterprise, or an industry within a region
+    (``target_industry`` with ``target_unit``)."""
     def fields(errors):
         held_on = _date(data, "held_on", "约谈日期", errors)
         if held_on and held_on > today():

@@ -426,7 +426,10 @@ def target_search(request):
 
 
 def _record_form_context(user, target: str = "") -> dict:
+    from anquan.orgs.models import Industry
+
     return {
+        "industries": Industry.objects.order_by("sort", "id"),
         "chosen_target": _chosen_target(user, target),
         "open_findings": selectors.finding_list(user).exclude(status=FindingStatus.CONFIRMED)[:100],
     }
