@@ -8,6 +8,7 @@ from anquan.core.openapi import AnquanAPI
 from anquan.documents.api import router as documents_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
+from anquan.hazards.criteria_api import router as criteria_router
 from anquan.hazards.area_listing_api import router as area_listing_router
 from anquan.hazards.lookback_api import router as lookback_router
 from anquan.inspections.api import router as inspections_router
@@ -42,6 +43,7 @@ api.add_router("", checklists_router)
 api.add_router("", plans_router)
 api.add_router("", supervision_router)
 api.add_router("", documents_router)
+api.add_router("", criteria_router)  # before hazards: /hazards/criteria is not a hazard id
 api.add_router("", hazards_router)
 api.add_router("", lookback_router)
 api.add_router("", area_listing_router)

@@ -29,7 +29,7 @@ from anquan.audit.hashing import event_hash
 from anquan.audit.models import AuditChain, AuditEvent
 from anquan.audit.services import record
 from anquan.enterprises.models import Enterprise
-from anquan.hazards.catalogue_data import DESCRIPTIONS, seed_catalogue
+from anquan.hazards.catalogue_data import DESCRIPTIONS, current_criterion, seed_catalogue
 from anquan.hazards.choices import HazardLevel, HazardSource, HazardStatus
 from anquan.hazards.models import (
     ChecklistItem,
@@ -96,7 +96,8 @@ class Catalogue:
         stored = {d.text: d for d in StandardDescription.objects.select_related("category")}
         items = {(i.checklist.code, i.number): i for i in ChecklistItem.objects.select_related("checklist")
                  .filter(checklist__status="published")}
-        self.entries = [(stored[d.text], d, items.get(d.criterion) if d.criterion else None) for d in DESCRIPTIONS]
+        self.entries = [(stored[d.text], d, items.get(current_criterion(d.criterion)) if d.criterion else None)
+                        for d in DESCRIPTIONS]
         self.codes = dict(Industry.objects.values_list("pk", "code"))
         self._general: dict[str | None, tuple[list, list]] = {}
 

@@ -261,7 +261,8 @@ def escalate(request, hazard_id: Id, payload: TextIn):
 @router.post("/hazards/{hazard_id}/judge-major", response=HazardDetailOut, summary="判定为重大事故隐患（选择判定标准条款）")
 def judge_major(request, hazard_id: Id, payload: JudgeIn):
     services.hazard_judge_major(actor=request.auth, hazard=_hazard(request, hazard_id), version=payload.version,
-                                criterion=payload.criterion, reason=payload.reason)
+                                criterion=payload.criterion, reason=payload.reason, conditions=payload.criterion_conditions,
+                                elements=payload.elements or (), place_kind=payload.place_kind)
     return _detail(request, hazard_id)
 
 

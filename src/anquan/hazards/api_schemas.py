@@ -25,6 +25,9 @@ from .models import DeadlineExtension, Hazard, HazardPhoto, OverdueExplanation, 
 MAX_PHOTOS = MAX_PHOTOS_PER_UPLOAD
 Text = Annotated[str, Field(max_length=10000)]
 Short = Annotated[str, Field(max_length=200)]
+ConditionKeys = Annotated[list[Annotated[str, Field(max_length=10)]], Field(max_length=20)]
+ElementIds = Annotated[list[Id], Field(max_length=100)]
+PlaceKind = Annotated[str, Field(max_length=40)]
 Photos = Annotated[list[Annotated[str, Field(max_length=MAX_IMAGE_BYTES * 4 // 3 + 100)]], Field(max_length=MAX_PHOTOS)]
 
 
@@ -72,7 +75,10 @@ class HazardCreateIn(Schema):
     location: Short = ""
     found_at: datetime.datetime | None = None
     level: str | None = None
-    criterion: Id | None = Field(None, description="匹配的重大事故隐患判定标准条款（选了即为重大）")
+    criterion: Id | None = Field(None, description="匹配的重大事故隐患判定标准条款（选了即为重大；须为发现之日有效、适用于该场所行业的条款）")
+    criterion_conditions: ConditionKeys | None = Field(None, description="“并且”条款已确认具备的情形代号（须全部具备）")
+    elements: ElementIds | None = Field(None, description="综合判定要素（条款id，同一判定标准）")
+    place_kind: PlaceKind | None = Field(None, description="综合判定的场所类别（行业代码，如crowded）")
     immediate: bool = False
     responsible_person: Id | None = None
     responsible_name: Annotated[str, Field(max_length=50)] = ""
@@ -164,7 +170,10 @@ class TextIn(Schema):
 
 
 class JudgeIn(VersionIn):
-    criterion: Id
+    criterion: Id | None = Field(None, description="符合的判定标准条款（或以elements综合判定）")
+    criterion_conditions: ConditionKeys | None = Field(None, description="“并且”条款已确认具备的情形代号")
+    elements: ElementIds | None = Field(None, description="综合判定要素（条款id）")
+    place_kind: PlaceKind | None = None
     reason: Text = ""
 
 
@@ -376,6 +385,8 @@ class HazardDetailOut(HazardOut):
     responsible_person: PersonOut | None
     found_by: list[PersonOut]
     criterion_id: int | None
+    judgement: dict = Field(description="判定记录：判定标准（code、version、library）、符合的条款items、“并且”条款确认的情形conditions、"
+                                        "综合判定要素elements与触发的规则rule、理由reasons；检查表条款不适用时为refused")
     report_situation: str
     report_harm: str
     plan_goal: str

@@ -219,6 +219,21 @@ DESCRIPTIONS: list[Description] = [
 ]
 
 
+def current_criterion(criterion: tuple[str, str] | None) -> tuple[str, str] | None:
+    """A description's or inspection item's (code, number) in the library in use: the retired thin GB 35181
+    seed's numbers "1".."8" become GB 35181-2025's (``fire_2025.THIN_V1_TO_2025``, gb35181 version 2)."""
+    if criterion is None or criterion[0] != "gb35181":
+        return criterion
+    try:
+        from .criteria_libraries.fire_2025 import THIN_V1_TO_2025
+    except ImportError:
+        return criterion
+    number = THIN_V1_TO_2025.get(criterion[1])
+    if isinstance(number, (list, tuple)):
+        number = number[0] if number else None
+    return ("gb35181", number) if number else criterion
+
+
 def _getter(get_model):
     if get_model is None:
         from django.apps import apps
@@ -237,8 +252,6 @@ def seed_catalogue(get_model=None) -> dict[str, int]:
     Industry = get("orgs", "Industry")
     Category = get("hazards", "HazardCategory")
     StandardDescription = get("hazards", "StandardDescription")
-    Checklist = get("hazards", "Checklist")
-    ChecklistItem = get("hazards", "ChecklistItem")
     industries = {i.code: i for i in Industry.objects.all()}
     categories: dict[str, object] = {}
     for sort, (code, name, parent_code, industry_code) in enumerate(CATEGORIES, start=1):

@@ -5,6 +5,9 @@ importer give the same Chinese messages; the service validates everything again.
 """
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -15,9 +18,10 @@ from anquan.accounts.scope import active_assignments
 from anquan.core.text import TextRuleMixin
 from anquan.core.uploads import MAX_PHOTOS_PER_UPLOAD, too_many_photos
 from anquan.core.views import bootstrapify
+from anquan.rules.calendar import local_date, today
 
 from .choices import HazardSource
-from .models import REPORT_FIELDS, ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory
+from .models import REPORT_FIELDS, ChecklistItem, Hazard, HazardCategory
 from .services.recording import DESCRIPTIVE, HazardForm
 
 #: The source a role usually records from, preselected on the record page.
@@ -33,26 +37,80 @@ def category_choices(industry=None, everything: bool = False) -> list[tuple[str,
     """The active category tree as indented options: general nodes and the site's industry's (or all)."""
     qs = HazardCategory.objects.filter(active=True)
     if not everything:
-        qs = qs.filter(Q(industry__isnull=True) | Q(industry=industry)) if industry is not None else qs.filter(industry__isnull=True)
+        if industry is not None:  # a sub-sector's site (冶金) also gets its parent's (工贸) categories
+            wider = [industry.pk, *([industry.parent_id] if getattr(industry, "parent_id", None) else [])]
+            qs = qs.filter(Q(industry__isnull=True) | Q(industry__in=wider))
+        else:
+            qs = qs.filter(industry__isnull=True)
     rows = list(qs.order_by("path").values_list("pk", "name", "path"))
     top = min((p.count("/") for _, _, p in rows), default=0)
     return [(str(pk), "\u3000" * (path.count("/") - top) + name) for pk, name, path in rows]
 
 
-def criteria_queryset(industry=None):
-    """Published 重大事故隐患判定标准 items for the site's industry (and industry-wide ones)."""
-    qs = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED)
-    qs = qs.filter(Q(checklist__industry__isnull=True) | Q(checklist__industry=industry))
-    return qs.select_related("checklist").order_by("checklist__code", "checklist__version", "sort", "id")
+def criteria_queryset(industry=None, found_on=None):
+    """The 重大事故隐患判定标准 items that may judge a hazard of a site of ``industry`` found on ``found_on``
+    (today when not given): in force that day, for the industry or its parent (services.judgement)."""
+    from .services.judgement import applicable_items
+
+    ids = [i.pk for _, items in applicable_items(industry, found_on or today()) for i in items]
+    return ChecklistItem.objects.filter(pk__in=ids).select_related("checklist").order_by(
+        "checklist__code", "checklist__version", "sort", "id")
 
 
-def criteria_groups(industry=None) -> list[tuple[str, list[tuple[int, str]]]]:
-    """``[(checklist title, [(item id, "number text")])]`` for an <optgroup> picker."""
-    groups: dict[int, tuple[str, list]] = {}
-    for item in criteria_queryset(industry):
-        title = f"{item.checklist.name}（第{item.checklist.version}版）"
-        groups.setdefault(item.checklist_id, (title, []))[1].append((item.pk, f"{item.number} {item.text[:80]}"))
-    return list(groups.values())
+class CriterionOption(NamedTuple):
+    pk: int
+    label: str
+    number: str
+    library: str
+    conditions: list      # [{"key", "text"}] of a "并且" item
+    combined: bool
+
+
+def criteria_options(industry=None, found_on=None) -> list[tuple[str, list[CriterionOption]]]:
+    """``[(library title, [CriterionOption])]`` of the applicable criteria, grouped by library."""
+    from .services.judgement import applicable_items
+
+    out = []
+    for checklist, items in applicable_items(industry, found_on or today()):
+        title = f"{checklist.name}（第{checklist.version}版）"
+        out.append((title, [CriterionOption(i.pk, f"{i.number} {i.text[:80]}", i.number, title, list(i.conditions or []),
+                                            i.combined) for i in items]))
+    return out
+
+
+def criteria_groups(industry=None, found_on=None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """``[(checklist title, [(item id, "number text")])]`` for an <optgroup> picker (direct items only;
+    combined elements are ticked apart)."""
+    return [(title, [(o.pk, o.label) for o in options if not o.combined])
+            for title, options in criteria_options(industry, found_on)
+            if any(not o.combined for o in options)]
+
+
+def _posted_day(raw) -> datetime.date:
+    """The Shanghai day of a posted 发现时间 (the criteria in force that day), today when absent or unreadable."""
+    if raw:
+        try:
+            moment = datetime.datetime.fromisoformat(str(raw))
+        except ValueError:
+            return today()
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return local_date(moment)
+    return today()
+
+
+def _place_kinds(industry, found_on) -> list[tuple[str, str]]:
+    """The place kinds named by the combined rules in force (industry codes shown by name)."""
+    from anquan.orgs.models import Industry
+
+    from .services.judgement import checklists_in_force
+
+    kinds = []
+    for checklist in checklists_in_force(industry, found_on):
+        for rule in checklist.combined_rules.all():
+            kinds.extend(k for k in rule.place_kinds or () if k not in kinds)
+    names = dict(Industry.objects.filter(code__in=kinds).values_list("code", "name"))
+    return [(k, names.get(k, k)) for k in kinds]
 
 
 def colleagues(user):
@@ -111,6 +169,10 @@ class RecordForm(HazardForm):
     site = forms.IntegerField(label="场所", widget=forms.HiddenInput)
     category = forms.ChoiceField(label="隐患类别", required=False)
     criterion = forms.TypedChoiceField(label="重大事故隐患判定依据", required=False, coerce=int, empty_value=None)
+    # Rendered by hand (checkboxes per item / element); declared so the service's refusals show in place.
+    criterion_conditions = forms.Field(label="须同时具备的情形", required=False, widget=forms.MultipleHiddenInput)
+    elements = forms.Field(label="综合判定要素", required=False, widget=forms.MultipleHiddenInput)
+    place_kind = forms.CharField(label="场所类别", required=False, max_length=40)
     found_by = forms.ModelMultipleChoiceField(label="发现人", queryset=Person.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     photos = MultiImageField(label="隐患照片")
@@ -132,9 +194,20 @@ class RecordForm(HazardForm):
         super().__init__(*args, unit=site.grid if site is not None else None, **kwargs)  # the locality's date bounds
         industry = site.industry if site is not None else None
         self.fields["category"].choices = [("", "请选择隐患类别"), *category_choices(industry)]
-        groups = criteria_groups(industry)
+        self.found_on = _posted_day(self.data.get("found_at") if self.is_bound else None)
+        options = criteria_options(industry, self.found_on)
+        groups = [(title, [(o.pk, o.label) for o in opts if not o.combined]) for title, opts in options]
+        groups = [g for g in groups if g[1]]
         self.fields["criterion"].choices = [("", "（不适用：按一般事故隐患登记）"), *groups]
         self.criteria, self.criteria_available = groups, bool(groups)
+        # the picker's details: each item's library and number (the proposal names them) and its "并且" conditions
+        self.criteria_options = [o for _, opts in options for o in opts if not o.combined]
+        self.criteria_with_conditions = [o for o in self.criteria_options if o.conditions]
+        # combined elements (GB 35181 ch. 6), ticked apart, with the place kinds of the rules
+        self.combined_elements = [(title, [o for o in opts if o.combined]) for title, opts in options if any(o.combined for o in opts)]
+        self.place_kinds = _place_kinds(industry, self.found_on) if self.combined_elements else []
+        self.chosen_conditions = set(self.data.getlist("criterion_conditions")) if self.is_bound and hasattr(self.data, "getlist") else set()
+        self.chosen_elements = set(self.data.getlist("elements")) if self.is_bound and hasattr(self.data, "getlist") else set()
         self.fields["source"].choices = source_choices(user)
         self.fields["found_by"].queryset = colleagues(user)
         self.fields["found_by"].error_messages["invalid_choice"] = "所选发现人不在可选范围内"

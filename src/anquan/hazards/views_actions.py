@@ -156,7 +156,9 @@ def hazard_escalate(request, hazard):
 @hazard_action("judge_major")
 def hazard_judge_major(request, hazard):
     services.hazard_judge_major(actor=request.user, hazard=hazard, version=request.POST.get("version"),
-                                criterion=safe_id(request.POST.get("criterion")), reason=request.POST.get("reason", ""))
+                                criterion=safe_id(request.POST.get("criterion")), reason=request.POST.get("reason", ""),
+                                conditions=request.POST.getlist("criterion_conditions"),
+                                elements=request.POST.getlist("elements"), place_kind=request.POST.get("place_kind"))
     return "已判定为重大事故隐患，并自动报告监管部门。请补全隐患报告和治理方案。"
 
 

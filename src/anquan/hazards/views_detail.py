@@ -33,9 +33,10 @@ from .choices import (
     PhotoKind,
     Verdict,
 )
-from .forms import criteria_groups, criteria_queryset
+from .forms import criteria_groups, criteria_options, criteria_queryset
 from .models import Hazard
 from .services.common import authorize_oversight
+from .services.judgement import describe as describe_judgement
 from .views import get_hazard
 
 #: Audit actions of the hazard loop in words (the audit app knows the generic ones).
@@ -162,7 +163,7 @@ def allowed_actions(user, hazard, rounds, extensions, listings, controls, on) ->
     allowed["edit"] = not closed and _assignment(user, hazard, "hazard.update") is not None
     allowed["judge_major"] = (not closed and hazard.level == HazardLevel.GENERAL
                               and _assignment(user, hazard, "hazard.judge_major") is not None
-                              and criteria_queryset(hazard.industry).exists())
+                              and criteria_queryset(hazard.industry, hazard.found_on).exists())
     downgrader = hazard.is_major and not active_listings and _assignment(user, hazard, "hazard.downgrade")
     allowed["downgrade"] = bool(downgrader and downgrader.department_id == hazard.department_id)
     control = _assignment(user, hazard, "hazard.control") is not None
@@ -220,12 +221,14 @@ def detail_context(user, hazard, posted: dict | None = None) -> dict:
         "posted": posted or {},
         # The 挂牌督办 form's key (as every document button has): a resent listing form issues one notice.
         "list_key": uuid.uuid4().hex,
+        "judgement_text": describe_judgement(hazard.judgement),
     }
     if hazard.status == HazardStatus.AWAITING and hazard.submitted_at:
         context["verification_due"] = verification_due(hazard.submitted_at)
     context.update(allowed_actions(user, hazard, rounds, extensions, listings, controls, on))
     if context["allowed"]["judge_major"]:
-        context["criteria"] = criteria_groups(hazard.industry)
+        context["criteria"] = criteria_groups(hazard.industry, hazard.found_on)
+        context["criteria_options"] = criteria_options(hazard.industry, hazard.found_on)
     if _assignment(user, hazard, "audit.view_object") is not None:
         context["history"] = _history(hazard)
     return context

@@ -80,7 +80,7 @@ def hazard_record(request):
         form = RecordForm(request.POST, request.FILES, user=user, site=site)
         photos, after = request.FILES.getlist("photos"), request.FILES.getlist("after_photos")
         if form.is_valid():
-            data = post_data(request, multi=("found_by",))
+            data = post_data(request, multi=("found_by", "criterion_conditions", "elements"))
             data["site"] = site.pk
             try:
                 hazard = services.hazard_record(

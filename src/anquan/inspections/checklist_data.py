@@ -200,6 +200,8 @@ def seed_checklists(get_model=None) -> dict[str, int]:
         from anquan.hazards.catalogue_data import seed_catalogue
 
         seed_catalogue(get_model)
+    from anquan.hazards.catalogue_data import current_criterion
+
     industries = {i.code: i for i in Industry.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
     criteria = {
@@ -220,7 +222,8 @@ def seed_checklists(get_model=None) -> dict[str, int]:
         for sort, item in enumerate(t.items, start=1):
             if item.number in have:
                 continue
-            criterion = criteria.get(item.criterion) if item.criterion else None
+            # the library in use (GB 35181-2025 for the retired thin seed), else the seed's own item (migration 0005)
+            criterion = (criteria.get(current_criterion(item.criterion)) or criteria.get(item.criterion)) if item.criterion else None
             new.append(ChecklistItem(
                 checklist=checklist, number=item.number, text=item.text, basis=item.basis, how_to_check=item.how,
                 category=categories.get(item.category), suggested_level=M if criterion else item.level,

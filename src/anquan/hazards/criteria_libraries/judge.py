@@ -18,17 +18,29 @@ def in_force(library: Library, found_on: datetime.date) -> bool:
     return library.effective_to is None or found_on <= library.effective_to
 
 
-def applies_to_industry(library: Library, industry: str | None) -> bool:
-    return not library.industries or (industry is not None and industry in library.industries)
+def codes(industry) -> frozenset[str]:
+    """An industry as a set of codes: None, one code, or several (a sub-sector and its parent, e.g.
+    ("gm_metallurgy", "industry_trade"): a 冶金 site is also 工贸 for the libraries)."""
+    if industry is None:
+        return frozenset()
+    if isinstance(industry, str):
+        return frozenset({industry})
+    return frozenset(industry)
 
 
-def applicable(libraries, *, industry: str | None, found_on: datetime.date) -> list[Library]:
+def applies_to_industry(library: Library, industry) -> bool:
+    return not library.industries or bool(codes(industry) & set(library.industries))
+
+
+def applicable(libraries, *, industry, found_on: datetime.date) -> list[Library]:
     """The libraries that may judge a hazard of a site in ``industry`` found on ``found_on``."""
     return [lib for lib in libraries if in_force(lib, found_on) and applies_to_industry(lib, industry)]
 
 
-def item_applies(item: Item, industry: str | None) -> bool:
-    return not item.industries or (industry is not None and industry in item.industries)
+def item_applies(item: Item, industry) -> bool:
+    """An item naming industries (工贸 §4–§10) applies only to sites of them: a site recorded only as 工贸,
+    without its sub-sector, is judged by the general items (§3, §11–§14), never by a guessed sector's."""
+    return not item.industries or bool(codes(industry) & set(item.industries))
 
 
 class Verdict(NamedTuple):
@@ -50,7 +62,7 @@ def _holds(item: Item, answer) -> tuple[bool, str | None]:
     return True, None
 
 
-def judge(library: Library, present: dict[str, object], *, industry: str | None = None,
+def judge(library: Library, present: dict[str, object], *, industry=None,
           place_kind: str | None = None) -> Verdict:
     """Judge the findings ``present`` (item number → answer) against one library.
 

@@ -23,7 +23,8 @@ from anquan.rules.calendar import local_date, today
 from anquan.rules.deadlines import earliest_finding, latest_deadline
 
 from ..choices import HazardLevel, HazardSource, HazardStatus, PhotoKind, Verdict
-from ..models import ChecklistItem, ChecklistKind, ChecklistStatus, Hazard, HazardCategory, RectificationRound
+from ..models import Hazard, HazardCategory, RectificationRound
+from . import judgement
 from .common import audit, place_of, require_reason, save_photos
 
 DESCRIPTIVE = ["category", "description", "location", "measures", "funds", "contingency_plan",
@@ -82,15 +83,42 @@ def _valid(form):
     return form.cleaned_data
 
 
-def _criterion(pk):
-    if not pk:
-        return None
-    item = ChecklistItem.objects.filter(
-        pk=safe_id(pk) or 0, checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED
-    ).select_related("checklist").first()
-    if item is None:
-        raise Invalid({"criterion": ["所选判定标准条款不存在或未发布"]})
-    return item
+def _keys(raw) -> list[str]:
+    """Condition keys from a page (list), the API (list) or a comma-separated text."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, (list, tuple)):
+        raise Invalid({"criterion_conditions": ["须同时具备的情形应为情形代号的列表"]})
+    return [str(k).strip()[:10] for k in raw if str(k).strip()]
+
+
+def _ids(raw) -> list:
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, (str, int)):
+        raw = str(raw).split(",")
+    if not isinstance(raw, (list, tuple)):
+        raise Invalid({"elements": ["综合判定要素应为条款编号（id）的列表"]})
+    return [safe_id(v) or 0 for v in raw if str(v).strip()]
+
+
+def _judge_finding(data: dict, industry, found_on) -> judgement.Judgement:
+    """The judgement of a finding recorded by hand: the criterion picked with its "并且" conditions affirmed,
+    or combined elements (GB 35181 ch. 6) for a place kind. A criterion that does not make it 重大 (a
+    condition not affirmed, too few elements) is refused with the reason: record it 一般 without a criterion."""
+    criterion, elements = data.get("criterion"), _ids(data.get("elements"))
+    if not criterion and not elements:
+        return judgement.Judgement(False, None, {}, ())
+    place_kind = str(data.get("place_kind") or "")[:40] or None
+    judged = judgement.judge_items(industry=industry, found_on=found_on, criterion=criterion,
+                                   conditions=_keys(data.get("criterion_conditions")), elements=elements,
+                                   place_kind=place_kind)
+    if not judged.major:
+        field = "criterion_conditions" if criterion and not elements else "elements"
+        raise Invalid({field: list(judged.reasons) or ["所选条款不构成重大事故隐患：请按一般事故隐患登记，不选判定条款"]})
+    return judged
 
 
 def _category(pk):
@@ -176,18 +204,27 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
     clean = _valid(HazardForm(data=data, unit=site.grid))
     if assignment.scope_kind == ScopeKind.ENTERPRISE and clean["source"] != HazardSource.SELF:
         raise Invalid({"source": ["企业登记的隐患来源只能是“企业自查”"]})
-    criterion = _criterion(data.get("criterion"))
-    level = HazardLevel.MAJOR if criterion else clean["level"]
-    if level == HazardLevel.MAJOR and inspection is None:  # from a visit, the checklist's criterion decides
-        refusal = major_refusal(assignment, criterion)
-        if refusal:
-            raise Invalid(refusal)
+    found_on = timezone.localtime(clean["found_at"]).date()
+    industry = site.industry
+    if inspection is not None:
+        # from a visit, the checklist item's criterion decides — if in force on the day and for the site's industry
+        judged = judgement.for_checklist_item(data.get("criterion"), industry=industry, found_on=found_on)
+        criterion = judged.item
+        level = HazardLevel.MAJOR if judged.major else (
+            HazardLevel.GENERAL if data.get("criterion") else clean["level"])
+    else:
+        judged = _judge_finding(data, industry, found_on)
+        criterion = judged.item
+        level = HazardLevel.MAJOR if judged.major else clean["level"]
+        if level == HazardLevel.MAJOR:
+            refusal = major_refusal(assignment, criterion)
+            if refusal:
+                raise Invalid(refusal)
     if clean["immediate"] and level == HazardLevel.MAJOR:
         raise Invalid({"immediate": ["重大事故隐患不能立查立改"]})
     if clean["immediate"] and not after_photos:
         raise Invalid({"after_photos": ["立查立改须上传整改后照片"]})
     now = timezone.now()
-    found_on = timezone.localtime(clean["found_at"]).date()
     deadline = clean["deadline"] or found_on
     place = place_of(site)
     hazard = Hazard(
@@ -198,7 +235,7 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
         finder_department=finder_department or (assignment.department if assignment.scope_kind == ScopeKind.DEPARTMENT else None),
         inspection=inspection,
         finder_enterprise=assignment.enterprise if assignment.scope_kind == ScopeKind.ENTERPRISE else None,
-        level=level, criterion=criterion, immediate=clean["immediate"], responsible_person=_responsible(data, actor, site),
+        level=level, criterion=criterion, judgement=judged.record, immediate=clean["immediate"], responsible_person=_responsible(data, actor, site),
         measures=clean["measures"], funds=clean["funds"], deadline=deadline, deadline_in_force=deadline,
         contingency_plan=clean["contingency_plan"], **place,
         **{f: clean.get(f, "") or "" for f in DESCRIPTIVE[6:]},
@@ -325,20 +362,24 @@ def _valid_funds(value):
 
 
 @transaction.atomic
-def hazard_judge_major(*, actor, hazard: Hazard, version, criterion, reason: str = "") -> Hazard:
-    """Match a published 重大事故隐患判定标准 item: the hazard becomes 重大 and is reported to its regulators."""
+def hazard_judge_major(*, actor, hazard: Hazard, version, criterion=None, reason: str = "", conditions=None,
+                       elements=(), place_kind: str | None = None) -> Hazard:
+    """Match a 重大事故隐患判定标准 item in force on the day found and for the site's industry (with its "并且"
+    conditions affirmed), or enough combined elements: the hazard becomes 重大 and is reported to its regulators."""
     assignment = authorize(actor, hazard, "judge_major")
     if hazard.status not in (HazardStatus.PENDING, HazardStatus.RECTIFYING):
         raise Conflict(f"隐患当前状态为“{hazard.get_status_display()}”，不能重新定级（待验收的请先退回）")
-    item = _criterion(criterion)
-    if item is None:
+    if not criterion and not elements:
         raise Invalid({"criterion": ["请选择匹配的判定标准条款"]})
+    judged = _judge_finding({"criterion": criterion, "criterion_conditions": conditions, "elements": elements,
+                             "place_kind": place_kind}, hazard.industry, hazard.found_on)
     before = snapshot(hazard)
     bump_version(hazard, version)
-    hazard.level, hazard.criterion, hazard.immediate = HazardLevel.MAJOR, item, False
+    hazard.level, hazard.criterion, hazard.immediate = HazardLevel.MAJOR, judged.item, False
+    hazard.judgement = judged.record
     hazard.reported_to_regulators_at = hazard.reported_to_regulators_at or timezone.now()
     hazard.save()
-    audit(actor, assignment, hazard, "judge_major", before, reason=reason or f"符合{item.checklist}第{item.number}条")
+    audit(actor, assignment, hazard, "judge_major", before, reason=reason or judgement.describe(judged.record))
     notify_event("major_reported", hazard, key=f"major:h{hazard.pk}", actor=actor)
     return hazard
 
@@ -356,7 +397,7 @@ def hazard_downgrade(*, actor, hazard: Hazard, version, reason: str) -> Hazard:
         raise Conflict("挂牌督办中的隐患须先摘牌才能降级")
     before = snapshot(hazard)
     bump_version(hazard, version)
-    hazard.level, hazard.criterion = HazardLevel.GENERAL, None
+    hazard.level, hazard.criterion, hazard.judgement = HazardLevel.GENERAL, None, {}
     hazard.save()
     audit(actor, assignment, hazard, "downgrade", before, reason=reason)
     return hazard

@@ -32,12 +32,29 @@
     }
   }
 
+  // The picked criterion: say which item of which library makes it 重大, and ask its "并且" conditions.
+  function propose(form, criterion) {
+    var option = criterion.options[criterion.selectedIndex];
+    var box = form.querySelector("[data-criterion-proposal]");
+    form.querySelectorAll("[data-conditions-for]").forEach(function (set) {
+      var mine = !!(option && option.value && set.dataset.conditionsFor === option.value);
+      set.hidden = !mine;
+      set.querySelectorAll("input").forEach(function (input) { input.disabled = !mine; });
+    });
+    if (!box) return;
+    if (!option || !option.value) { box.hidden = true; box.textContent = ""; return; }
+    box.textContent = "拟判定为重大事故隐患：依据" + option.dataset.library + "第" + option.dataset.number + "项" +
+      (option.hasAttribute("data-has-conditions") ? "（须同时具备下列各项情形）" : "");
+    box.hidden = false;
+  }
+
   function sync(form, changed) {
     var criterion = form.querySelector("[data-criterion]");
     var major = form.querySelector("input[name=level][value=major]");
     var general = form.querySelector("input[name=level][value=general]");
     if (criterion && changed === criterion && criterion.value && major) major.checked = true;
     if (criterion && changed === general && general.checked) criterion.value = "";
+    if (criterion) propose(form, criterion);
     var isMajor = !!(major && major.checked);
     var immediate = form.querySelector("input[name=immediate]");
     if (isMajor && immediate) immediate.checked = false;
