@@ -6,6 +6,7 @@ from anquan.accounts.api import router as accounts_router
 from anquan.core.api_support import install_error_handlers
 from anquan.core.openapi import AnquanAPI
 from anquan.documents.api import router as documents_router
+from anquan.enforcement.api import router as enforcement_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
 from anquan.hazards.criteria_api import router as criteria_router
@@ -42,6 +43,7 @@ api.add_router("", inspections_router)
 api.add_router("", checklists_router)
 api.add_router("", plans_router)
 api.add_router("", supervision_router)
+api.add_router("", enforcement_router)
 api.add_router("", documents_router)
 api.add_router("", criteria_router)  # before hazards: /hazards/criteria is not a hazard id
 api.add_router("", hazards_router)
