@@ -431,6 +431,35 @@ class AccidentFourNotsIn(Schema):
     evidence: Text
 
 
+class AccountabilityOpenIn(Schema):
+    target_enterprise: Id | None = None
+    target_department: Id | None = None
+    target_unit: Id | None = None
+    content: Text
+    proposed_handling: Text
+
+
+class AccidentAccountabilityOut(Schema):
+    id: int
+    version: int
+    responsibility: str
+    responsibility_name: str
+    target: str
+    content: str
+    proposed_handling: str
+    status: str
+    decided_handling: str
+    decided_on: datetime.date | None
+
+    @staticmethod
+    def resolve_responsibility_name(obj):
+        return obj.get_responsibility_display()
+
+    @staticmethod
+    def resolve_target(obj):
+        return str(obj.target)
+
+
 class AccidentVersionIn(Schema):
     version: Version
 
@@ -639,3 +668,19 @@ def close(request, accident_id: Id, payload: AccidentVersionIn):
     services.accident_close(actor=request.auth, accident=_accident(request, accident_id), version=payload.version)
     return _detail(request, accident_id)
 
+
+
+@router.get("/accidents/{accident_id}/accountability", response=list[AccidentAccountabilityOut], summary="事故问责记录（三责同追）")
+def list_accountability(request, accident_id: Id):
+    from anquan.supervision.models import AccountabilityRecord
+
+    accident = _accident(request, accident_id)
+    return list(AccountabilityRecord.objects.visible_to(request.auth).filter(accident=accident)
+                .select_related("target_unit", "target_department", "target_enterprise").order_by("id"))
+
+
+@router.post("/accidents/{accident_id}/accountability", response={201: AccidentAccountabilityOut},
+             summary="提出问责（三责同追：企业主体责任、部门监管责任、属地管理责任）")
+def open_accountability(request, accident_id: Id, payload: AccountabilityOpenIn):
+    rec = services.accountability_open(actor=request.auth, accident=_accident(request, accident_id), data=payload.dict())
+    return Status(201, rec)

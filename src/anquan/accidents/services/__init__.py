@@ -46,10 +46,16 @@ Investigation (``investigation.py``)
 - ``four_nots_record(*, actor, accident, item, evidence) -> FourNots`` (replaces an item's evidence, audited).
 - ``accident_close(*, actor, accident, version)``: only 已批复 and all four 四不放过 recorded.
 
+三责同追 (``accountability.py``; the one accountability model is ``supervision.AccountabilityRecord``)
+- ``accountability_open(*, actor, accident, data) -> AccountabilityRecord``: exactly one of target_enterprise /
+  target_department / target_unit (on the accident's chain), content (责任认定), proposed_handling.
+- ``accountability_decide(*, actor, record_obj, version, decided_handling, decided_on=None)``.
+
 Who (accounts/roles.py): ``accident.report`` (enterprise, street, department, 安委办), ``accident.add``
 (same), ``accident.forward`` (street, department, 安委办), ``accident.investigate`` (department, 安委办, at
 or above the investigating body's level: ``common.may_investigate``), ``accident.close`` (安委办).
 """
+from .accountability import accountability_decide, accountability_open
 from .investigation import (
     accident_close,
     appraisal_end,
@@ -78,9 +84,28 @@ from .reporting import (
 )
 
 __all__ = [
-    "AccidentForm", "accident_add_casualties", "accident_close", "accident_photos_add", "accident_report",
-    "accident_update", "appraisal_end", "appraisal_start", "approval_extend", "evaluation_record", "four_nots_missing",
-    "four_nots_record", "investigation_approve", "investigation_extend", "investigation_form_team",
-    "investigation_submit_report", "late_finding_record", "leg_forward", "leg_inform", "leg_receive", "legs_view",
+    "AccidentForm",
+    "accident_add_casualties",
+    "accident_close",
+    "accident_photos_add",
+    "accident_report",
+    "accident_update",
+    "accountability_decide",
+    "accountability_open",
+    "appraisal_end",
+    "appraisal_start",
+    "approval_extend",
+    "evaluation_record",
+    "four_nots_missing",
+    "four_nots_record",
+    "investigation_approve",
+    "investigation_extend",
+    "investigation_form_team",
+    "investigation_submit_report",
+    "late_finding_record",
+    "leg_forward",
+    "leg_inform",
+    "leg_receive",
+    "legs_view",
     "unit_profile_for",
 ]
