@@ -121,6 +121,12 @@ def _covers(assignment, obj) -> bool:
     return manager.filter(manager.assignment_q(assignment), pk=obj.pk).exists()
 
 
+def _may_open(actor, action: str) -> None:
+    """403 before anything else for whoever holds no role that opens cases (a street: only where authorised)."""
+    if not any(a.permits(action) for a in active_assignments(actor)):
+        raise Forbidden("您没有立案的权限（街道、乡镇仅在依法受委托时可以立案）")
+
+
 def _opening_assignment(actor, target, action="case.open"):
     """The department assignment that may open a case about ``target`` (a site or an enterprise)."""
     permitted = [a for a in active_assignments(actor) if a.permits(action)]
@@ -189,6 +195,7 @@ def _add_inspector_row(case, person):
 def case_open(*, actor, data: dict) -> Case:
     """立案申请 (行政处罚法 第五十四条) from an inspection's 不符合, a hazard, a report, an accident or a transfer;
     the opener (with a 执法证) is the first inspector. Awaits the 负责人's approval."""
+    _may_open(actor, "case.open")
     source, site, enterprise, inspection, finding, hazard = _target(actor, data)
     assignment = _opening_assignment(actor, site or enterprise)
     party_kind = choice(data.get("party_kind") or PartyKind.UNIT, PartyKind, field="party_kind", label="当事人类型")
@@ -428,6 +435,7 @@ def case_decide_on_spot(*, actor, data: dict) -> Case:
     """简易程序 (第五十一条、第五十二条): a fine within the on-the-spot limit (individuals 200元, units 3000元) or a
     warning, decided, handed over and recorded at once."""
     data = {**data, "source_kind": data.get("source_kind") or SourceKind.INSPECTION}
+    _may_open(actor, "case.decide_on_spot")
     source, site, enterprise, inspection, finding, hazard = _target(actor, data)
     assignment = _opening_assignment(actor, site or enterprise, "case.decide_on_spot")
     party_kind = choice(data.get("party_kind") or PartyKind.UNIT, PartyKind, field="party_kind", label="当事人类型")
