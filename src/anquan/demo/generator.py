@@ -170,6 +170,10 @@ def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets:
         from .inspections import build_inspections
 
         build_inspections(demo, seed=seed, as_of=run.as_of, progress=progress)
+        from .accidents import build_accidents
+
+        with progress.step("示范区事故") as counts, transaction.atomic():
+            counts.update(build_accidents(demo, seed=seed, as_of=run.as_of))
     progress.line(demo.summary())
     return demo
 
