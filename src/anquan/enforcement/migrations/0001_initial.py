@@ -6,6 +6,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def seed(apps, schema_editor):
+    from anquan.enforcement.discretion_data import seed_catalogue
+
+    seed_catalogue(apps.get_model("enforcement", "Violation"))
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -248,4 +254,5 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['organ', 'status'], name='case_organ_status'),
         ),
+        migrations.RunPython(seed, migrations.RunPython.noop),
     ]

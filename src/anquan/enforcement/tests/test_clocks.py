@@ -78,3 +78,22 @@ def test_four_penalties_within_one_calendar_year_across_a_leap_day():
 def test_the_year_back_from_a_leap_day_is_the_28th_of_february():
     assert clocks.year_back(d("2028-02-29")) == d("2027-02-28")
     assert clocks.year_back(d("2026-11-22")) == d("2025-11-22")
+
+
+def test_the_seeded_catalogue_names_each_article_and_its_range():
+    from ..models import Violation
+
+    v = Violation.objects.get(code="AQ-99-1")
+    assert v.citation == "《安全生产法》第九十九条第（一）项" and v.range_for("unit") == (Decimal(0), Decimal(50000))
+    assert Violation.objects.get(code="AQ-94").range_for("unit") is None
+    assert Violation.objects.get(code="AQ-98").range_for("person") == (Decimal(20000), Decimal(50000))
+
+
+def test_local_bands_split_the_range_where_the_locality_sets_them():
+    from ..models import Violation
+
+    v = Violation(code="x", article="第一百零二条", title="x", unit_min=Decimal(0), unit_max=Decimal(50000),
+                  lighter_max=Decimal(10000), heavier_min=Decimal(30000))
+    assert v.band("unit", "lighter") == (Decimal(0), Decimal(10000))
+    assert v.band("unit", "general") == (Decimal(10000), Decimal(30000))
+    assert v.band("unit", "heavier") == (Decimal(30000), Decimal(50000))

@@ -1,8 +1,8 @@
 """The enforcement test world on top of core's matrix world (``core/tests/matrix_world.py``).
 
 Adds: ``juzhang`` (执法部门负责人 of the 示范区应急管理局), ``fazhi`` (法制审核人员 there), ``linqu_juzhang``
-(负责人 of 邻区's 应急管理局 — another district), the discretion catalogue (``V99``: 安全生产法第九十九条, units
-≤ 5万元; ``V102``: 第一百零二条, ≤ 5万元), and a helper that walks a case through the services to any status.
+(负责人 of 邻区's 应急管理局 — another district), the discretion catalogue (``V99``: 安全生产法第九十九条第（一）项 as seeded, units
+≤ 5万元; ``V102``: 第一百零二条 with local bands 1万/3万), and a helper that walks a case through the services to any status.
 The enforcement users are not (yet) demo users: the demo's people module and every matrix table would
 need their rows (later session).
 """
@@ -80,11 +80,8 @@ def build_enforcement_world() -> dict:
     RoleAssignment.objects.create(user=party, role=RoleCode.ENT_MANAGER, enterprise=w["E_B"],
                                   valid_from=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
     w["users"] = {u.username: u for u in User.objects.all()}
-    w["V99"] = Violation.objects.create(code="AQ-99-1", article="第九十九条第（一）项",
-                                        title="未在有较大危险因素的生产经营场所设置明显的安全警示标志",
-                                        unit_min=Decimal(0), unit_max=Decimal(50000), person_min=Decimal(10000),
-                                        person_max=Decimal(20000))
-    w["V102"] = Violation.objects.create(code="AQ-102", article="第一百零二条", title="未采取措施消除事故隐患",
+    w["V99"] = Violation.objects.get(code="AQ-99-1")  # seeded by the migration: units ≤ 5万元
+    w["V102"] = Violation.objects.create(code="TEST-102", article="第一百零二条", title="未采取措施消除事故隐患（本地裁量档次）",
                                          unit_min=Decimal(0), unit_max=Decimal(50000),
                                          lighter_max=Decimal(10000), heavier_min=Decimal(30000))
     return w
