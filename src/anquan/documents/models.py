@@ -29,6 +29,9 @@ class DocumentKind(models.TextChoices):
     LISTING_NOTICE = "listing_notice", _("挂牌督办通知书")
     CIRCULAR = "circular", _("通报")
     INTERVIEW = "interview", _("警示约谈通知书")
+    ACCIDENT_FLASH = "accident_flash", _("事故信息快报")  # accidents.documents
+    ACCIDENT_TEAM = "accident_team", _("事故调查组成立通知")
+    ACCIDENT_APPROVAL = "accident_approval", _("事故调查报告批复")
 
 
 #: The series (代字) of each kind in the 文号: 示应急 + 责改 + 〔2026〕 + 12号.
@@ -39,6 +42,9 @@ SERIES = {
     DocumentKind.LISTING_NOTICE: "督办",
     DocumentKind.CIRCULAR: "通报",
     DocumentKind.INTERVIEW: "约谈",
+    DocumentKind.ACCIDENT_FLASH: "快报",
+    DocumentKind.ACCIDENT_TEAM: "事调",
+    DocumentKind.ACCIDENT_APPROVAL: "批复",
 }
 
 
