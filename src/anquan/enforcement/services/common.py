@@ -69,7 +69,7 @@ def money(value, *, field: str, label: str, required: bool = True, positive: boo
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise Invalid({field: [f"{label}必须是金额（元）"]}) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal(10) ** 12:
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12 or amount != amount.quantize(Decimal("0.01")):
         raise Invalid({field: [f"{label}必须是不超过两位小数的金额"]})
     if amount < 0 or (positive and amount == 0):
         raise Invalid({field: [f"{label}必须大于0"]})

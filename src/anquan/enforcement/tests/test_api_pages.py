@@ -77,7 +77,9 @@ def test_a_case_through_the_api(eworld):
 def test_bad_input_answers_422_never_500(eworld):
     zf = client_for(eworld, "zhifa_a")
     case = advance(eworld, open_case(eworld), CaseStatus.TO_NOTIFY)
-    for data in ({"proposed_kind": "fine", "proposed_amount": "abc"}, {"proposed_kind": "fine", "proposed_amount": "1e400"},
+    for data in ({"proposed_kind": "fine", "proposed_amount": "abc"}, {"proposed_kind": "fine", "proposed_amount": "1e400", "violation": eworld["V99"].pk},
+                 {"proposed_kind": "fine", "proposed_amount": str(10**30), "violation": eworld["V99"].pk},
+                 {"proposed_kind": "fine", "proposed_amount": True, "violation": eworld["V99"].pk},
                  {"proposed_kind": "nope"}, {"proposed_kind": "fine", "proposed_amount": "1.001", "violation": "x"}):
         assert step(zf, case.pk, "notify", case.version, **data).status_code == 422, data
     assert post(zf, "/api/v1/enforcement/cases", {"source_kind": "report", "site": 2**62, "cause": "x"}).status_code == 422
