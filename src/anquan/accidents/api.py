@@ -506,6 +506,75 @@ def classify(request, query: Query[AccidentClassifyQuery]):
     return {"level": level, "level_name": rules.level_name(level)}
 
 
+class AccidentStatsCellOut(Schema):
+    measure: str
+    current: int | float
+    previous: int | float
+    change_percent: float | None
+    change: str
+    url: str
+    previous_url: str
+
+
+class AccidentStatsRowOut(Schema):
+    label: str
+    params: dict[str, str]
+    cells: list[AccidentStatsCellOut]
+
+
+class AccidentStatsOut(Schema):
+    period: str
+    previous_period: str
+    measures: dict[str, str]
+    headline: AccidentStatsRowOut
+    rows: list[AccidentStatsRowOut]
+    summary: str
+
+
+class AccidentStatsQuery(Schema):
+    date_from: datetime.date | None = Field(None, alias="from")
+    date_to: datetime.date | None = Field(None, alias="to")
+    by: str = Field("level", pattern="^(level|kind|industry|unit)$")
+    level: AccidentLevel | None = None
+    kind: AccidentKind | None = None
+    industry: Id | None = None
+    unit: Id | None = None
+
+
+def _number(value):
+    """Counts stay integers; 万元 and percentages (Decimal, two or one decimals) become JSON numbers."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _stats_row(row) -> dict:
+    return {"label": row.label, "params": row.params,
+            "cells": [{"measure": c.measure, "current": _number(c.current), "previous": _number(c.previous),
+                       "change_percent": _number(c.percent),
+                       "change": c.change, "url": c.url, "previous_url": c.previous_url} for c in row.cells]}
+
+
+@router.get("/accidents/statistics", response=AccidentStatsOut,
+            summary="事故统计：起数、死亡、受伤、直接经济损失，按等级/类别/行业/区划，比上年同期（默认本年1月1日至今）")
+def statistics(request, query: Query[AccidentStatsQuery]):
+    from anquan.core.errors import Invalid
+    from anquan.rules.calendar import today
+
+    from . import stats
+
+    end = query.date_to or today()
+    start = query.date_from or end.replace(month=1, day=1)
+    if start > end:
+        raise Invalid({"from": ["开始日期不能晚于结束日期"]})
+    raw = {"level": query.level, "kind": query.kind, "industry": query.industry, "unit": query.unit}
+    params = stats.clean_params({k: (getattr(v, "value", v)) for k, v in raw.items() if v is not None})
+    period = stats.Period(start, end)
+    scoped = Accident.objects.visible_to(request.auth)
+    head = stats.headline(scoped, params, period, request.auth)
+    rows = stats.breakdown(scoped, params, period, query.by, request.auth)
+    return {"period": period.label(), "previous_period": period.previous.label(), "measures": stats.MEASURE_LABELS,
+            "headline": _stats_row(head), "rows": [_stats_row(r) for r in rows], "summary": stats.summary_sentence(head)}
+
+
 @router.get("/accidents", response=list[AccidentOut], summary="事故列表（按辖区、行业、本企业）")
 @paginate(Pages)
 def list_accidents(request, filters: Query[AccidentListQuery]):

@@ -165,3 +165,24 @@ def test_three_responsibilities_pursued_together(aworld):
     assert post(client_of(users["jiedao_a"]), f"/api/v1/accidents/{acc.pk}/accountability",
                 {"target_enterprise": aworld["E_A"].pk, "content": "x", "proposed_handling": "y"}).status_code == 403
     assert client_of(users["jiedao_b"]).get(f"/api/v1/accidents/{acc.pk}/accountability").status_code == 404
+
+
+def test_statistics_against_last_year(aworld):
+    from .. import services
+    from .world import report_data
+
+    users = aworld["users"]
+    services.accident_report(actor=users["qiye_a"], data=report_data(
+        aworld["S_A"], occurred_at=t("2025-06-01T10:00"), learned_at=t("2025-06-01T10:00"), deaths=2, injuries=1))
+    client = client_of(users["anweiban"])
+    body = client.get("/api/v1/accidents/statistics?from=2026-01-01&to=2026-11-22&by=level").json()
+    head = {c["measure"]: c for c in body["headline"]["cells"]}
+    assert (head["count"]["current"], head["count"]["previous"]) == (2, 1)  # ACC_A and ACC_B; ACC_L is 邻区's
+    assert (head["deaths"]["current"], head["deaths"]["previous"]) == (1, 2) and head["deaths"]["change"] == "下降50%"
+    assert (head["injuries"]["current"], head["injuries"]["previous"]) == (2, 1) and head["injuries"]["change"] == "上升100%"
+    assert head["count"]["url"].startswith("/accidents/?")
+    assert "比" in body["summary"] or "相比" in body["summary"]
+    street_b = client_of(users["jiedao_b"]).get("/api/v1/accidents/statistics?from=2026-01-01&to=2026-11-22").json()
+    assert {c["measure"]: c for c in street_b["headline"]["cells"]}["count"]["current"] == 1
+    assert client.get("/api/v1/accidents/statistics?by=colour").status_code == 422
+    assert client.get("/api/v1/accidents/statistics?from=2026-12-01&to=2026-11-01").status_code == 422
