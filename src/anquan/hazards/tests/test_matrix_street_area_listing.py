@@ -338,3 +338,21 @@ def test_region_and_industry_interviews(w):
     page = _client(w, "anweiban").get(f"/supervision/interviews/{industry['id']}/").content.decode()
     assert f"{street_b.name}{construction.name}行业" in page
     assert AuditEvent.objects.filter(action="accountability.interview_create").count() == 4
+
+
+def test_the_listed_party_and_then_the_listing_level_are_notified(w, django_capture_on_commit_callbacks):
+    from anquan.notifications.models import Notification
+
+    street_b = w["tree"].street_b
+    with django_capture_on_commit_callbacks(execute=True):
+        status, data = _post(_client(w, "anweiban"), "/api/v1/area-listings",
+                             {"target_unit": street_b.pk, "problems": "小化工企业重大隐患集中", "deadline": _in(60)})
+    assert status == 201, data
+    told = set(Notification.objects.filter(kind="area_listed").values_list("user__username", flat=True))
+    assert told == {"jiedao_b"}
+    with django_capture_on_commit_callbacks(execute=True):
+        status, data = _post(_client(w, "jiedao_b"), f"/api/v1/area-listings/{data['id']}/report",
+                             {"version": data["version"], "report": "已整改"})
+    assert status == 200, data
+    told = set(Notification.objects.filter(kind="area_listing_reported").values_list("user__username", flat=True))
+    assert told == {"anweiban"}
