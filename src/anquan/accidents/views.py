@@ -190,7 +190,7 @@ def accident_detail(request, pk):
         "informed_parties": INFORMED_PARTIES, "late_kinds": LateKind.choices, "figures": FIGURE_FIELDS,
         "filed": request.GET.get("filed") == "1", "documents": documents, "nav_active": "accidents",
         "draft_key": f"anquan:accident-draft:{request.user.pk}",
-        "accountability": _accountability(request.user, accident),
+        "accountability": _accountability(request.user, accident), "doc_key": uuid.uuid4().hex,
     }
     return render(request, "accidents/detail.html", context)
 
