@@ -33,6 +33,7 @@ from anquan.hazards.models import (
     OverdueExplanation,
     RectificationRound,
 )
+from anquan.hazards.services.judgement import describe, record_for
 from anquan.rules.calendar import local_date
 
 S = HazardStatus
@@ -162,8 +163,9 @@ class Life:
         before = self._bump()
         h = self.h
         h.level, h.criterion, h.immediate = HazardLevel.MAJOR, item, False
+        h.judgement = record_for(item, h.found_on)
         h.reported_to_regulators_at = h.reported_to_regulators_at or at
-        self._event(at, actor, "judge_major", before, reason=f"符合{item.checklist}第{item.number}条")
+        self._event(at, actor, "judge_major", before, reason=describe(h.judgement))
 
     # ---------------------------------------------------------------- the loop
 

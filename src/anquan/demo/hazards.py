@@ -41,6 +41,7 @@ from anquan.hazards.models import (
     RectificationRound,
     StandardDescription,
 )
+from anquan.hazards.services.judgement import record_for
 from anquan.orgs.models import Industry
 from anquan.rules.calendar import SHANGHAI, WorkCalendar, local_date
 
@@ -244,6 +245,7 @@ class Year:
             finder_department_id=recorder.assignment.department_id if kind == ScopeKind.DEPARTMENT else None,
             finder_enterprise_id=recorder.assignment.enterprise_id if kind == ScopeKind.ENTERPRISE else None,
             level=HazardLevel.MAJOR if major else HazardLevel.GENERAL, criterion=item if major else None,
+            judgement=record_for(item, found_on) if major and item is not None else {},
             immediate=immediate, responsible_person_id=self.cast.responsible(place), measures=desc.measure,
             funds=money(rng.uniform(50_000, 800_000) if major else (0 if rng.random() < 0.2 else rng.uniform(200, 20_000))),
             deadline=found_on if immediate else self.deadline(found_on, days), contingency_plan=self._contingency(major),

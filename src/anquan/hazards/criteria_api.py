@@ -120,6 +120,32 @@ class CriteriaJudgeOut(Schema):
     refused: list[CriteriaRefusalOut] = Field(description="不能据以判定的条款号及原因（不在适用的判定标准中、未施行或不适用于该行业）")
 
 
+class CriteriaConditionIn(Schema):
+    key: Annotated[str, Field(max_length=10)]
+    text: Annotated[str, Field(max_length=300)]
+
+
+class CriteriaItemIn(Schema):
+    number: Annotated[str, Field(max_length=20)]
+    text: Annotated[str, Field(max_length=2000)]
+    basis: Annotated[str, Field(max_length=300)] = Field(description="出处：文件名称、文号和条款")
+    category: Code | None = Field(None, description="隐患类别代码（GB/T 13861或行业子类）")
+    conditions: Annotated[list[CriteriaConditionIn], Field(max_length=20)] = Field(
+        default_factory=list, description="“并且”：须同时具备的各项情形")
+    industries: Annotated[list[Code], Field(max_length=20)] = Field(default_factory=list)
+
+
+class CriteriaPublishIn(Schema):
+    code: Code | None = Field(None, description="为本级已发布的判定标准发布新版本时填其代码；不填则新建")
+    name: Annotated[str, Field(max_length=200)]
+    basis: Annotated[str, Field(max_length=300)] = Field(description="依据文件（名称、文号、施行日期）")
+    effective_from: datetime.date
+    effective_to: datetime.date | None = None
+    industries: Annotated[list[Code], Field(max_length=30)] = Field(default_factory=list, description="适用行业代码；空为所有行业")
+    notes: Annotated[str, Field(max_length=2000)] = ""
+    items: Annotated[list[CriteriaItemIn], Field(min_length=1, max_length=300)]
+
+
 def _industry(code: str | None) -> Industry | None:
     if not code:
         return None
@@ -202,6 +228,15 @@ def judge_criteria(request, payload: CriteriaJudgeIn):
                for n in payload.present if n not in matched]
     return {"major": any(v["major"] for v in verdicts), "industry": industry.code, "found_on": payload.found_on,
             "libraries": [f"{c.code}:{c.version}" for c in checklists], "verdicts": verdicts, "refused": refused}
+
+
+@router.post("/hazards/criteria", response={201: CriteriaLibraryOut},
+             summary="发布本地的重大事故隐患判定标准（新建或新版本；已发布的版本不能修改；系统管理员或安委办）")
+def publish_criteria(request, payload: CriteriaPublishIn):
+    from .services.criteria import criteria_publish
+
+    checklist = criteria_publish(actor=request.auth, data=payload.dict())
+    return 201, _library_out(_prefetched(Checklist.objects.filter(pk=checklist.pk)).get())
 
 
 @router.get("/hazards/criteria/{library_id}", response=CriteriaLibraryOut,

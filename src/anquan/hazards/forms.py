@@ -47,12 +47,12 @@ def category_choices(industry=None, everything: bool = False) -> list[tuple[str,
     return [(str(pk), "\u3000" * (path.count("/") - top) + name) for pk, name, path in rows]
 
 
-def criteria_queryset(industry=None, found_on=None):
+def criteria_queryset(industry=None, found_on=None, unit=None):
     """The 重大事故隐患判定标准 items that may judge a hazard of a site of ``industry`` found on ``found_on``
     (today when not given): in force that day, for the industry or its parent (services.judgement)."""
     from .services.judgement import applicable_items
 
-    ids = [i.pk for _, items in applicable_items(industry, found_on or today()) for i in items]
+    ids = [i.pk for _, items in applicable_items(industry, found_on or today(), unit) for i in items]
     return ChecklistItem.objects.filter(pk__in=ids).select_related("checklist").order_by(
         "checklist__code", "checklist__version", "sort", "id")
 
@@ -66,23 +66,23 @@ class CriterionOption(NamedTuple):
     combined: bool
 
 
-def criteria_options(industry=None, found_on=None) -> list[tuple[str, list[CriterionOption]]]:
+def criteria_options(industry=None, found_on=None, unit=None) -> list[tuple[str, list[CriterionOption]]]:
     """``[(library title, [CriterionOption])]`` of the applicable criteria, grouped by library."""
     from .services.judgement import applicable_items
 
     out = []
-    for checklist, items in applicable_items(industry, found_on or today()):
+    for checklist, items in applicable_items(industry, found_on or today(), unit):
         title = f"{checklist.name}（第{checklist.version}版）"
         out.append((title, [CriterionOption(i.pk, f"{i.number} {i.text[:80]}", i.number, title, list(i.conditions or []),
                                             i.combined) for i in items]))
     return out
 
 
-def criteria_groups(industry=None, found_on=None) -> list[tuple[str, list[tuple[int, str]]]]:
+def criteria_groups(industry=None, found_on=None, unit=None) -> list[tuple[str, list[tuple[int, str]]]]:
     """``[(checklist title, [(item id, "number text")])]`` for an <optgroup> picker (direct items only;
     combined elements are ticked apart)."""
     return [(title, [(o.pk, o.label) for o in options if not o.combined])
-            for title, options in criteria_options(industry, found_on)
+            for title, options in criteria_options(industry, found_on, unit)
             if any(not o.combined for o in options)]
 
 
@@ -99,14 +99,14 @@ def _posted_day(raw) -> datetime.date:
     return today()
 
 
-def _place_kinds(industry, found_on) -> list[tuple[str, str]]:
+def _place_kinds(industry, found_on, unit=None) -> list[tuple[str, str]]:
     """The place kinds named by the combined rules in force (industry codes shown by name)."""
     from anquan.orgs.models import Industry
 
     from .services.judgement import checklists_in_force
 
     kinds = []
-    for checklist in checklists_in_force(industry, found_on):
+    for checklist in checklists_in_force(industry, found_on, unit):
         for rule in checklist.combined_rules.all():
             kinds.extend(k for k in rule.place_kinds or () if k not in kinds)
     names = dict(Industry.objects.filter(code__in=kinds).values_list("code", "name"))
@@ -195,7 +195,7 @@ class RecordForm(HazardForm):
         industry = site.industry if site is not None else None
         self.fields["category"].choices = [("", "请选择隐患类别"), *category_choices(industry)]
         self.found_on = _posted_day(self.data.get("found_at") if self.is_bound else None)
-        options = criteria_options(industry, self.found_on)
+        options = criteria_options(industry, self.found_on, site.grid if site is not None else None)
         groups = [(title, [(o.pk, o.label) for o in opts if not o.combined]) for title, opts in options]
         groups = [g for g in groups if g[1]]
         self.fields["criterion"].choices = [("", "（不适用：按一般事故隐患登记）"), *groups]
@@ -205,7 +205,7 @@ class RecordForm(HazardForm):
         self.criteria_with_conditions = [o for o in self.criteria_options if o.conditions]
         # combined elements (GB 35181 ch. 6), ticked apart, with the place kinds of the rules
         self.combined_elements = [(title, [o for o in opts if o.combined]) for title, opts in options if any(o.combined for o in opts)]
-        self.place_kinds = _place_kinds(industry, self.found_on) if self.combined_elements else []
+        self.place_kinds = _place_kinds(industry, self.found_on, site.grid if site is not None else None) if self.combined_elements else []
         self.chosen_conditions = set(self.data.getlist("criterion_conditions")) if self.is_bound and hasattr(self.data, "getlist") else set()
         self.chosen_elements = set(self.data.getlist("elements")) if self.is_bound and hasattr(self.data, "getlist") else set()
         self.fields["source"].choices = source_choices(user)

@@ -163,7 +163,7 @@ def allowed_actions(user, hazard, rounds, extensions, listings, controls, on) ->
     allowed["edit"] = not closed and _assignment(user, hazard, "hazard.update") is not None
     allowed["judge_major"] = (not closed and hazard.level == HazardLevel.GENERAL
                               and _assignment(user, hazard, "hazard.judge_major") is not None
-                              and criteria_queryset(hazard.industry, hazard.found_on).exists())
+                              and criteria_queryset(hazard.industry, hazard.found_on, hazard.grid).exists())
     downgrader = hazard.is_major and not active_listings and _assignment(user, hazard, "hazard.downgrade")
     allowed["downgrade"] = bool(downgrader and downgrader.department_id == hazard.department_id)
     control = _assignment(user, hazard, "hazard.control") is not None
@@ -227,8 +227,8 @@ def detail_context(user, hazard, posted: dict | None = None) -> dict:
         context["verification_due"] = verification_due(hazard.submitted_at)
     context.update(allowed_actions(user, hazard, rounds, extensions, listings, controls, on))
     if context["allowed"]["judge_major"]:
-        context["criteria"] = criteria_groups(hazard.industry, hazard.found_on)
-        context["criteria_options"] = criteria_options(hazard.industry, hazard.found_on)
+        context["criteria"] = criteria_groups(hazard.industry, hazard.found_on, hazard.grid)
+        context["criteria_options"] = criteria_options(hazard.industry, hazard.found_on, hazard.grid)
     if _assignment(user, hazard, "audit.view_object") is not None:
         context["history"] = _history(hazard)
     return context

@@ -141,8 +141,9 @@ def _hazards(w: dict) -> dict:
 
     if not ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED).exists():
         seed_catalogue()
-    criterion = ChecklistItem.objects.filter(
-        checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED).order_by("pk").first()
+    from anquan.hazards.tests.test_api_supervision import criterion as applicable_criterion
+
+    criterion = applicable_criterion("construction")  # S_A is a 建筑施工 site: criteria are checked by industry and date
     category = HazardCategory.objects.filter(active=True, parent__isnull=False).order_by("path").first()
     users = w["users"]
     deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()

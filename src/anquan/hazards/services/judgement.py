@@ -52,12 +52,20 @@ def _industry_q(codes) -> Q:
     return everyone | Q(industry__code__in=codes) | Q(industries__code__in=codes)
 
 
-def checklists_in_force(industry, found_on: datetime.date) -> list[Checklist]:
-    """The published 判定标准 applicable to a site of ``industry`` for a hazard found on ``found_on``
-    (highest version per code), with their items and combined rules prefetched."""
+def _owner_q(unit) -> Q:
+    """National libraries, and a locality's own where the site lies within it (``unit``: the site's grid)."""
+    national = Q(owner_unit__isnull=True)
+    return national | Q(owner_unit_id__in=unit.ancestor_ids()) if unit is not None else national
+
+
+def checklists_in_force(industry, found_on: datetime.date, unit=None) -> list[Checklist]:
+    """The published 判定标准 applicable to a site of ``industry`` (in ``unit``: a locality's own criteria
+    apply within its territory) for a hazard found on ``found_on`` (highest version per code), with
+    their items and combined rules prefetched."""
     codes = industry_codes(industry)
     ids = (Checklist.objects.filter(kind=ChecklistKind.MAJOR_CRITERIA, status=ChecklistStatus.PUBLISHED)
-           .filter(_dates_q(found_on)).filter(_industry_q(codes)).values_list("pk", flat=True).distinct())
+           .filter(_dates_q(found_on)).filter(_industry_q(codes)).filter(_owner_q(unit))
+           .values_list("pk", flat=True).distinct())
     rows = (Checklist.objects.filter(pk__in=list(ids)).prefetch_related(
         "industries", Prefetch("items", queryset=ChecklistItem.objects.select_related("category").order_by("sort", "id")),
         Prefetch("combined_rules", queryset=CombinedRule.objects.prefetch_related("elements")))
@@ -72,11 +80,11 @@ def item_applies(item: ChecklistItem, codes) -> bool:
     return not item.industries or bool(set(codes) & set(item.industries))
 
 
-def applicable_items(industry, found_on: datetime.date) -> list[tuple[Checklist, list[ChecklistItem]]]:
+def applicable_items(industry, found_on: datetime.date, unit=None) -> list[tuple[Checklist, list[ChecklistItem]]]:
     """[(library, its items that apply to the site)] — what the recording form and the checklist offer."""
     codes = industry_codes(industry)
     out = []
-    for checklist in checklists_in_force(industry, found_on):
+    for checklist in checklists_in_force(industry, found_on, unit):
         items = [i for i in checklist.items.all() if item_applies(i, codes)]
         if items:
             out.append((checklist, items))
@@ -108,14 +116,16 @@ def _span(checklist) -> str:
     return f"{start}至{end}" if checklist.effective_to else f"{start}起施行"
 
 
-def refusal(item: ChecklistItem, industry, found_on: datetime.date) -> str | None:
+def refusal(item: ChecklistItem, industry, found_on: datetime.date, unit=None) -> str | None:
     """Why ``item`` may not judge a hazard of a site of ``industry`` found on ``found_on`` (None: it may)."""
     checklist = item.checklist
     title = f"《{checklist.name}》（第{checklist.version}版）第{item.number}项"
     if checklist.kind != ChecklistKind.MAJOR_CRITERIA or checklist.status != ChecklistStatus.PUBLISHED:
         return f"{title}不是现行有效的重大事故隐患判定标准条款（{checklist.get_status_display()}）"
-    in_force = checklists_in_force(industry, found_on)
+    in_force = checklists_in_force(industry, found_on, unit)
     if not any(c.pk == checklist.pk for c in in_force):
+        if not Checklist.objects.filter(pk=checklist.pk).filter(_owner_q(unit)).exists():
+            return f"{title}是{checklist.owner_unit}发布的本地判定标准，只适用于其辖区内的场所"
         if not Checklist.objects.filter(pk=checklist.pk).filter(_dates_q(found_on)).exists():
             return f"{title}的施行期间为{_span(checklist)}，不适用于{found_on:%Y-%m-%d}发现的隐患，请选择当日有效的判定标准"
         if not Checklist.objects.filter(pk=checklist.pk).filter(_industry_q(industry_codes(industry))).distinct().exists():
@@ -139,7 +149,7 @@ def _item(pk) -> ChecklistItem | None:
 
 
 def judge_items(*, industry, found_on: datetime.date, criterion=None, conditions=None, elements=(),
-                place_kind: str | None = None, field: str = "criterion") -> Judgement:
+                place_kind: str | None = None, field: str = "criterion", unit=None) -> Judgement:
     """Judge a finding: ``criterion`` (an item id) with the ``conditions`` affirmed (keys of its "并且"
     conditions; None = the item has none or all are affirmed by the checklist item), and/or combined
     ``elements`` (item ids of one library) for ``place_kind``.
@@ -160,7 +170,7 @@ def judge_items(*, industry, found_on: datetime.date, criterion=None, conditions
             raise Invalid({"elements": ["所选综合判定要素不存在"]})
         element_rows.append(row)
     for row in picked + element_rows:
-        why = refusal(row, industry, found_on)
+        why = refusal(row, industry, found_on, unit)
         if why:
             raise Invalid({field if row in picked else "elements": [why]})
     libraries = {row.checklist_id for row in picked + element_rows}
@@ -168,7 +178,7 @@ def judge_items(*, industry, found_on: datetime.date, criterion=None, conditions
         raise Invalid({"elements": ["一次只能按一个判定标准判定：所选条款和综合判定要素须属于同一判定标准"]})
     if not libraries:
         return Judgement(False, None, {}, ())
-    checklist = next(c for c in checklists_in_force(industry, found_on) if c.pk in libraries)
+    checklist = next(c for c in checklists_in_force(industry, found_on, unit) if c.pk in libraries)
     library = as_library(checklist)
     present: dict[str, object] = {}
     for row in picked:
@@ -230,7 +240,7 @@ def successor(item: ChecklistItem) -> ChecklistItem | None:
         checklist__code="gb35181", checklist__version=2, number=number).first()
 
 
-def for_checklist_item(criterion, *, industry, found_on: datetime.date) -> Judgement:
+def for_checklist_item(criterion, *, industry, found_on: datetime.date, unit=None) -> Judgement:
     """An inspection item's ``major_criterion`` judges the hazard its 不符合 raises only when in force on the
     day found and applicable to the site's industry (a retired thin seed's item stands for its successor);
     otherwise the hazard stays 一般 and the judgement says why."""
@@ -238,7 +248,19 @@ def for_checklist_item(criterion, *, industry, found_on: datetime.date) -> Judge
     if item is None:
         return Judgement(False, None, {}, ())
     item = successor(item) or item
-    why = refusal(item, industry, found_on)
+    why = refusal(item, industry, found_on, unit)
     if why:
         return Judgement(False, None, {"major": False, "refused": why, "found_on": found_on.isoformat()}, (why,))
-    return judge_items(industry=industry, found_on=found_on, criterion=item.pk, conditions=None)
+    return judge_items(industry=industry, found_on=found_on, criterion=item.pk, conditions=None, unit=unit)
+
+
+def record_for(item: ChecklistItem, found_on: datetime.date) -> dict:
+    """The judgement record of a plain item held with all its conditions (the demo generator, which writes
+    rows directly; the services build it through ``judge_items``)."""
+    checklist = item.checklist
+    return {
+        "major": True, "checklist_id": checklist.pk, "code": checklist.code, "version": checklist.version,
+        "library": checklist.name, "found_on": found_on.isoformat(), "items": [item.number],
+        "conditions": {item.number: [c["key"] for c in item.conditions]} if item.conditions else {},
+        "elements": [], "rule": None, "rule_text": "", "place_kind": "", "reasons": [],
+    }

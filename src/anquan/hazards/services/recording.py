@@ -104,7 +104,7 @@ def _ids(raw) -> list:
     return [safe_id(v) or 0 for v in raw if str(v).strip()]
 
 
-def _judge_finding(data: dict, industry, found_on) -> judgement.Judgement:
+def _judge_finding(data: dict, industry, found_on, unit=None) -> judgement.Judgement:
     """The judgement of a finding recorded by hand: the criterion picked with its "并且" conditions affirmed,
     or combined elements (GB 35181 ch. 6) for a place kind. A criterion that does not make it 重大 (a
     condition not affirmed, too few elements) is refused with the reason: record it 一般 without a criterion."""
@@ -114,7 +114,7 @@ def _judge_finding(data: dict, industry, found_on) -> judgement.Judgement:
     place_kind = str(data.get("place_kind") or "")[:40] or None
     judged = judgement.judge_items(industry=industry, found_on=found_on, criterion=criterion,
                                    conditions=_keys(data.get("criterion_conditions")), elements=elements,
-                                   place_kind=place_kind)
+                                   place_kind=place_kind, unit=unit)
     if not judged.major:
         field = "criterion_conditions" if criterion and not elements else "elements"
         raise Invalid({field: list(judged.reasons) or ["所选条款不构成重大事故隐患：请按一般事故隐患登记，不选判定条款"]})
@@ -208,12 +208,12 @@ def hazard_record(*, actor, data: dict, photos=(), after_photos=(), found_by=(),
     industry = site.industry
     if inspection is not None:
         # from a visit, the checklist item's criterion decides — if in force on the day and for the site's industry
-        judged = judgement.for_checklist_item(data.get("criterion"), industry=industry, found_on=found_on)
+        judged = judgement.for_checklist_item(data.get("criterion"), industry=industry, found_on=found_on, unit=site.grid)
         criterion = judged.item
         level = HazardLevel.MAJOR if judged.major else (
             HazardLevel.GENERAL if data.get("criterion") else clean["level"])
     else:
-        judged = _judge_finding(data, industry, found_on)
+        judged = _judge_finding(data, industry, found_on, site.grid)
         criterion = judged.item
         level = HazardLevel.MAJOR if judged.major else clean["level"]
         if level == HazardLevel.MAJOR:
@@ -372,7 +372,7 @@ def hazard_judge_major(*, actor, hazard: Hazard, version, criterion=None, reason
     if not criterion and not elements:
         raise Invalid({"criterion": ["请选择匹配的判定标准条款"]})
     judged = _judge_finding({"criterion": criterion, "criterion_conditions": conditions, "elements": elements,
-                             "place_kind": place_kind}, hazard.industry, hazard.found_on)
+                             "place_kind": place_kind}, hazard.industry, hazard.found_on, hazard.grid)
     before = snapshot(hazard)
     bump_version(hazard, version)
     hazard.level, hazard.criterion, hazard.immediate = HazardLevel.MAJOR, judged.item, False

@@ -16,13 +16,18 @@ pytestmark = pytest.mark.django_db
 PLAN = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org", "plan_timeline", "plan_safety"), "已编制")
 
 
-def criterion() -> ChecklistItem:
+def criterion(industry_code: str = "construction") -> ChecklistItem:
+    """A plain (not "并且", not combined) criterion in force today for a site of ``industry_code``
+    (criteria are checked by date and industry: services.judgement)."""
+    from anquan.hazards.services.judgement import applicable_items
+    from anquan.rules.calendar import today
+
     items = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED)
     if not items.exists():
         from anquan.hazards.catalogue_data import seed_catalogue
 
         seed_catalogue()
-    return items.order_by("pk").first()
+    return next(i for _, rows in applicable_items(industry_code, today()) for i in rows if not i.conditions and not i.combined)
 
 
 @pytest.fixture

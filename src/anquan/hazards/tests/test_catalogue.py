@@ -77,12 +77,13 @@ def test_criteria_are_published_versioned_and_cited(seeded):
 
 def test_every_demo_description_with_a_criterion_points_at_a_published_item(seeded):
     """Through ``current_criterion``: the retired thin GB 35181 seed's numbers lead to GB 35181-2025's items."""
-    import importlib.util
-
-    has_fire_2025 = importlib.util.find_spec("anquan.hazards.criteria_libraries.fire_2025") is not None
     for d in DESCRIPTIONS:
         if d.criterion:
-            if d.criterion[0] == "gb35181" and not has_fire_2025:
-                continue  # the complete GB 35181-2025 module is not there yet: the thin seed is retired
             code, number = current_criterion(d.criterion)
+            if (code, number) == d.criterion and code == "gb35181":
+                # no GB 35181-2025 item stands for it (the text could not be read: fire_2025's notes): the demo
+                # records no 重大 fire hazard from it; the thin seed's item stays, retired
+                assert ChecklistItem.objects.filter(checklist__code=code, checklist__version=1, number=number,
+                                                    checklist__status="retired").exists(), d
+                continue
             assert ChecklistItem.objects.filter(checklist__code=code, number=number, checklist__status="published").exists(), d

@@ -328,3 +328,45 @@ def test_the_hazard_api_records_with_condition_keys_and_shows_the_judgement(worl
     status, data = call(client, "post", "/api/v1/hazards", {**body, "criterion_conditions": ["a", "b"]})
     assert status == 201, data
     assert data["level"] == "major" and data["judgement"]["items"] == ["13.1"] and data["judgement"]["code"] == GM
+
+
+# ------------------------------------------------------------------ a locality's own criteria
+
+
+LOCAL = {"name": "本区粉尘涉爆企业重大事故隐患补充判定标准", "basis": "某区安委办〔2026〕1号，2026年1月1日起施行",
+         "effective_from": "2026-01-01", "industries": ["industry_trade"],
+         "items": [{"number": "1", "text": "除尘器设在室内且未采取隔爆措施", "basis": "某区安委办〔2026〕1号第一条", "category": "GM02",
+                    "conditions": [{"key": "a", "text": "除尘器设在室内"}, {"key": "b", "text": "未采取隔爆措施"}]}]}
+
+
+@pytest.mark.frozen(MOMENT)
+def test_a_locality_publishes_its_own_criteria_as_new_versions(world):
+    from anquan.core.errors import Forbidden
+    from anquan.hazards.services.criteria import criteria_publish
+
+    tree = world["tree"]
+    anweiban = make_user("anweiban", unit=tree.district)
+    v1 = criteria_publish(actor=anweiban, data=LOCAL)
+    assert (v1.version, v1.status, v1.owner_unit) == (1, "published", tree.district)
+    inside, outside = world["industry_trade"], make_site(tree.other_grid, industry_code="industry_trade")
+    mine = {c.code for c, _ in judging.applicable_items(inside.industry, DAY, inside.grid)}
+    assert v1.code in mine and GM in mine
+    assert v1.code not in {c.code for c, _ in judging.applicable_items(outside.industry, DAY, outside.grid)}
+    row = v1.items.get()
+    with pytest.raises(Invalid) as err:
+        judging.judge_items(industry=outside.industry, found_on=DAY, criterion=row.pk, conditions=["a", "b"], unit=outside.grid)
+    assert "辖区" in str(err.value.errors)
+    assert judging.judge_items(industry=inside.industry, found_on=DAY, criterion=row.pk, conditions=["a", "b"], unit=inside.grid).major
+    # a new version, never an edit: v1 keeps its text, v2 is the one that judges from now on
+    v2 = criteria_publish(actor=anweiban, data={**LOCAL, "code": v1.code, "items": [{**LOCAL["items"][0], "text": "新表述"}]})
+    assert v2.version == 2 and ChecklistItem.objects.get(pk=row.pk).text == "除尘器设在室内且未采取隔爆措施"
+    offered = {(c.code, c.version) for c, _ in judging.applicable_items(inside.industry, DAY, inside.grid)}
+    assert (v1.code, 2) in offered and (v1.code, 1) not in offered
+    with pytest.raises(Forbidden):
+        criteria_publish(actor=world["street"], data=LOCAL)
+    with pytest.raises(Invalid) as err:
+        criteria_publish(actor=anweiban, data={**LOCAL, "items": []})
+    assert "items" in err.value.errors
+    status, data = call(client_for(anweiban), "post", "/api/v1/hazards/criteria", LOCAL)
+    assert status == 201 and data["version"] == 1 and data["items"][0]["conditions"][1]["key"] == "b"
+    assert call(client_for(world["street"]), "post", "/api/v1/hazards/criteria", LOCAL)[0] == 403

@@ -160,7 +160,7 @@ def test_the_record_page_says_an_enterprise_fix_waits(world):
     ("firm_user", True, (None, 201)),  # an enterprise reports its own 重大 hazard (to its regulator)
 ])
 def test_recording_major_needs_the_judging_permission_and_a_criterion(world, who, with_criterion, expected):
-    extra = {"level": "major", **({"criterion": criterion().pk} if with_criterion else {})}
+    extra = {"level": "major", **({"criterion": criterion("industry_trade").pk} if with_criterion else {})}
     status, data = post(world, who, **extra)
     field, code = expected
     assert status == code, data
@@ -168,7 +168,7 @@ def test_recording_major_needs_the_judging_permission_and_a_criterion(world, who
         assert field in data["errors"] and chinese(data["errors"][field][0])
         assert not Hazard.objects.exists()
     else:
-        assert data["level"] == HazardLevel.MAJOR and data["criterion_id"] == criterion().pk
+        assert data["level"] == HazardLevel.MAJOR and data["criterion_id"] == criterion("industry_trade").pk
 
 
 @pytest.mark.parametrize("who", ["grid", "street", "firm_user"])
@@ -179,7 +179,7 @@ def test_recording_general_needs_nothing_more(world, who):
 
 def test_a_criterion_alone_is_refused_to_a_grid_worker(world):
     """Picking a criterion makes the hazard 重大 whatever the level says: the same permission applies."""
-    status, data = post(world, "grid", level="general", criterion=criterion().pk)
+    status, data = post(world, "grid", level="general", criterion=criterion("industry_trade").pk)
     assert status == 422 and "判定" in data["errors"]["level"][0]
 
 
@@ -193,7 +193,7 @@ def test_the_record_page_refuses_major_from_a_grid_worker(world):
     assert hint not in street.get(f"/hazards/new/?site={world['site'].pk}").content.decode()
     response = client.post(f"/hazards/new/?site={world['site'].pk}", {
         "site": world["site"].pk, "description": "有限空间作业未检测", "source": "grid", "level": "major",
-        "criterion": criterion().pk, "deadline": "2026-12-20"})
+        "criterion": criterion("industry_trade").pk, "deadline": "2026-12-20"})
     assert response.status_code == 422
     assert "网格员不能直接登记重大事故隐患" in response.content.decode()
     assert not Hazard.objects.exists()
@@ -310,7 +310,7 @@ def test_an_extension_and_a_reopening_are_bounded_too(world):
 
     plan = dict.fromkeys(("report_situation", "report_harm", "plan_goal", "plan_methods", "plan_funds", "plan_org",
                           "plan_timeline", "plan_safety"), "已编制")
-    major = services.hazard_record(actor=world["street"], data=body(world, "street", criterion=criterion().pk, **plan))
+    major = services.hazard_record(actor=world["street"], data=body(world, "street", criterion=criterion("industry_trade").pk, **plan))
     with pytest.raises(Invalid) as err:
         services.hazard_list(actor=world["anweiban"], hazard=major, version=major.version, deadline=far, document_no="")
     assert "督办期限不能晚于2027-11-30" in err.value.errors["deadline"][0]
@@ -397,5 +397,5 @@ def test_a_responsible_person_typed_by_name_is_placed_with_who_answers(world):
 def test_invalid_is_the_error_of_the_service(world):
     """The service refuses on its own (importer and inspections call it without the API)."""
     with pytest.raises(Invalid) as err:
-        services.hazard_record(actor=world["grid"], data={**body(world, "grid"), "criterion": criterion().pk})
+        services.hazard_record(actor=world["grid"], data={**body(world, "grid"), "criterion": criterion("industry_trade").pk})
     assert "level" in err.value.errors

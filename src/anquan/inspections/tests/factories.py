@@ -42,8 +42,10 @@ def inspection_checklist(items: int = 3, *, name: str = "通用安全检查表�
     category = HazardCategory.objects.filter(active=True, parent__isnull=False).order_by("path").first()
     criterion = None
     if major_item:
-        criterion = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA,
-                                                 checklist__status=ChecklistStatus.PUBLISHED).order_by("pk").first()
+        # a plain 工贸 item (no "并且" conditions): it applies at 工贸 sites only (criteria by industry and date)
+        criterion = ChecklistItem.objects.filter(checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__code="gm_major",
+                                                 checklist__status=ChecklistStatus.PUBLISHED, conditions=[],
+                                                 industries=[]).order_by("pk").first()
     for i in range(items):
         _, text, basis = ITEMS[i % len(ITEMS)]
         ChecklistItem.objects.create(

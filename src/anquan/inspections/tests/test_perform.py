@@ -257,10 +257,16 @@ def test_completion_rules_then_hazards_then_frozen(world):
     assert answer(c, task, items[0], "conform", client_id=a0["client_id"])[0] == 200
 
 
-def test_major_criterion_item_raises_a_major_hazard(world, settings):
+@pytest.mark.parametrize("industry", ["industry_trade", None])
+def test_major_criterion_item_raises_a_major_hazard(world, settings, industry):
+    """The item's criterion decides — where it applies: in force on the day and for the site's industry
+    (a 工贸 criterion at a site of no known industry leaves the hazard 一般, saying why)."""
+    from anquan.core.tests.factories import industry as industry_row
+    from anquan.enterprises.models import Site
     from anquan.hazards.catalogue_data import seed_catalogue
 
     seed_catalogue()
+    Site.objects.filter(pk=world["site"].pk).update(industry=industry_row(industry) if industry else None)
     t, za = world["t"], world["za"]
     checklist = inspection_checklist(2, major_item=True, department=t.yingji)
     task = make_task(world["site"], inspectors=[za], department=t.yingji, checklists=[checklist])
@@ -274,7 +280,11 @@ def test_major_criterion_item_raises_a_major_hazard(world, settings):
     status, data = call(c, "post", f"/api/v1/inspections/{task.pk}/complete", {"version": version})
     assert status == 200, data
     hazard = Hazard.objects.get(inspection=task)
+    if industry is None:
+        assert hazard.level == HazardLevel.GENERAL and hazard.criterion_id is None and "行业" in hazard.judgement["refused"]
+        return
     assert hazard.level == HazardLevel.MAJOR and hazard.criterion_id == items[1].major_criterion_id
+    assert hazard.judgement["items"] and hazard.judgement["code"] == "gm_major"
 
 
 def test_enforcement_needs_two_certified_inspectors(world):
