@@ -190,7 +190,18 @@ def _part_and_item(inspection: Inspection, part_id, item_id) -> tuple[Inspection
     return part, item
 
 
-def _answer_fields(data: dict, item: ChecklistItem, unit=None) -> dict:
+def _criterion_applies(item: ChecklistItem, site) -> bool:
+    """Whether the item's 重大 criterion judges a 不符合 at ``site`` today: in force and for the site's industry
+    (hazards.services.judgement; the same rule decides again when the hazard is raised at completion)."""
+    if site is None:
+        return True
+    from anquan.hazards.services.judgement import for_checklist_item
+    from anquan.rules.calendar import today
+
+    return for_checklist_item(item.major_criterion_id, industry=site.industry, found_on=today(), unit=site.grid).major
+
+
+def _answer_fields(data: dict, item: ChecklistItem, unit=None, site=None) -> dict:
     """The cleaned answer; ``unit`` (the site's grid) sets the longest 整改天数 (``hazard.deadline.max_days``,
     the rule every hazard deadline obeys)."""
     errors: dict[str, list[str]] = {}
@@ -209,7 +220,7 @@ def _answer_fields(data: dict, item: ChecklistItem, unit=None) -> dict:
     level = data.get("hazard_level") or item.suggested_level or HazardLevel.GENERAL
     if level not in HazardLevel.values:
         errors["hazard_level"] = ["隐患等级只能是一般或重大"]
-    if item.major_criterion_id:
+    if item.major_criterion_id and _criterion_applies(item, site):
         level = HazardLevel.MAJOR  # the item is a 重大事故隐患判定标准 criterion: not the inspector's choice
     days = data.get("rectify_days")
     if days in (None, ""):
@@ -247,7 +258,7 @@ def answer_save(*, actor, inspection: Inspection, data: dict) -> tuple[Answer, b
             raise Invalid({"client_id": ["设备记录号已被其他检查记录使用"]})
         return replay, False
     part, item = _part_and_item(inspection, data.get("part"), data.get("item"))
-    fields = _answer_fields(data, item, inspection.site.grid)
+    fields = _answer_fields(data, item, inspection.site.grid, inspection.site)
     _advance(actor, assignment, locked, "record")
     answer = Answer.objects.select_for_update().filter(part=part, item=item).first()
     before = _snap(answer) if answer else None
