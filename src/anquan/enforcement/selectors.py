@@ -5,6 +5,7 @@ dishonest firms: the fine of a decided case, or None.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,15 +16,35 @@ from anquan.rules.calendar import WorkCalendar, fallback_note, today
 from . import clocks
 from .models import Case, CaseStatus, PenaltyPublication
 
-FILTERS = ("status", "q", "overdue")
+FILTERS = ("status", "q", "overdue", "mine", "unpublished")
+#: Statuses in which the 90-day decision clock runs.
+UNDECIDED = (CaseStatus.INVESTIGATING, CaseStatus.REVIEWING, CaseStatus.LEGAL_REVIEW, CaseStatus.DISCUSSION,
+             CaseStatus.TO_NOTIFY, CaseStatus.NOTIFIED)
+OPEN_WORK = (CaseStatus.PENDING_APPROVAL, *UNDECIDED, CaseStatus.DECIDED, CaseStatus.SERVED)
 
 
-def case_list(user, params=None):
+def decision_overdue_ids(qs, on) -> list[int]:
+    """Cases still undecided after their §60 decision date (the date off holidays, so computed per case)."""
+    cal = WorkCalendar()
+    rows = qs.filter(status__in=UNDECIDED, filed_on__lt=on - datetime.timedelta(days=90 - 1)).values_list("pk", "filed_on", "unit")
+    return [pk for pk, filed, _ in rows if clocks.decision_due(filed, calendar=cal) < on]
+
+
+def case_list(user, params=None, on=None):
     params = params or {}
+    on = on or today()
     qs = Case.objects.visible_to(user).select_related("organ", "enterprise", "unit").filter(voided_at__isnull=True)
     status = params.get("status")
     if status in CaseStatus.values:
         qs = qs.filter(status=status)
+    if params.get("mine") == "1":
+        qs = qs.filter(inspectors__person_id=getattr(user, "person_id", None), status__in=OPEN_WORK)
+    if params.get("overdue") == "1":
+        qs = qs.filter(pk__in=decision_overdue_ids(qs, on))
+    if params.get("unpublished") == "1":
+        qs = qs.filter(status__in=(CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.CLOSED),
+                       decision_kind__in=("fine", "warning")).exclude(
+            pk__in=PenaltyPublication.objects.filter(withdrawn_at__isnull=True).values("case_id"))
     text = (params.get("q") or "").strip()[:100]
     if text:
         qs = qs.filter(Q(party_name__icontains=text) | Q(cause__icontains=text))
