@@ -34,7 +34,9 @@ from anquan.orgs.models import Industry, OrgUnit
 from .choices import AccidentKind, AccidentLevel
 from .models import Accident
 
-FILTERS = ("from", "to", "level", "kind", "industry", "unit", "road_fire", "q")
+FILTERS = ("from", "to", "level", "kind", "industry", "unit", "road_fire", "q", "todo")
+#: The workbench's to-do lists (``todos.TODOS``; ``selectors.todo_q`` decides what each holds).
+TODO_KEYS = ("legs", "investigation_due", "approval_due", "evaluation_due")
 MEASURES = ("count", "deaths", "injuries", "serious", "loss")
 MEASURE_LABELS = {"count": "事故起数（起）", "deaths": "死亡（人）", "injuries": "受伤（人）", "serious": "其中重伤（人）",
                   "loss": "直接经济损失（万元）"}
@@ -73,6 +75,8 @@ def clean_params(params) -> dict[str, str]:
     q = str(get("q") or "").strip()[:50]
     if q:
         out["q"] = q
+    if str(get("todo") or "") in TODO_KEYS:
+        out["todo"] = str(get("todo"))
     return out
 
 
@@ -102,6 +106,13 @@ def filter_accidents(qs: QuerySet[Accident], params: dict[str, str], user=None) 
         qs = qs.filter(is_road_traffic=False, is_fire=False)
     if "q" in params:
         qs = qs.filter(Q(unit_name__icontains=params["q"]) | Q(number__icontains=params["q"]) | Q(place__icontains=params["q"]))
+    if "todo" in params:  # what waits on the user (the workbench counts exactly this)
+        from anquan.rules.calendar import today
+
+        from .selectors import todo_q
+
+        wait = todo_q(user, params["todo"], today()) if user is not None else None
+        qs = qs.filter(wait) if wait is not None else qs.none()
     return qs
 
 

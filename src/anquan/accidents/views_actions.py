@@ -35,6 +35,7 @@ VERBS = {
     "close": ("four-nots", "事故已结案"),
     "photos": ("photos", "照片已上传"),
     "document": ("documents", "公文已生成"),
+    "account": ("accountability", "已提出问责"),
 }
 
 
@@ -60,7 +61,8 @@ def accident_action(request, pk, verb):
         raise PermissionDenied(err.message) from None
     else:
         messages.success(request, result if isinstance(result, str) else done)
-    return redirect(reverse("accidents:detail", args=[accident.pk]) + f"#{anchor}")
+    page = "accidents:lookback" if verb == "account" else "accidents:detail"
+    return redirect(reverse(page, args=[accident.pk]) + f"#{anchor}")
 
 
 def _leg(accident, request):
@@ -113,6 +115,14 @@ def _run(request, accident, verb):  # one branch per verb, each one service call
         inv_s.four_nots_record(actor=user, accident=accident, item=post.get("item", ""), evidence=post.get("evidence", ""))
     elif verb == "close":
         inv_s.accident_close(actor=user, accident=accident, version=version)
+    elif verb == "account":
+        from .services.accountability import accountability_open
+
+        kind, _, pk = (post.get("target") or "").partition(":")
+        if kind not in ("enterprise", "department", "unit"):
+            raise Invalid({"target": ["请选择问责对象"]})
+        accountability_open(actor=user, accident=accident, data={
+            f"target_{kind}": pk, "content": post.get("content", ""), "proposed_handling": post.get("proposed_handling", "")})
     elif verb == "document":
         from .documents import issue_for_accident
 

@@ -132,3 +132,18 @@ def test_lookback_and_statistics_pages(demo):
     sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     assert sheet.cell(2, 1).value == accident.number
     assert district.get("/accidents/statistics/nope.xlsx").status_code == 404
+
+
+def test_accountability_is_opened_from_the_lookback_and_todo_lists_filter(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    district = client_for(demo, "anweiban")
+    page = district.get(f"/accidents/{accident.pk}/lookback/").content.decode()
+    assert "企业主体责任" in page and "属地管理责任" in page
+    r = district.post(f"/accidents/{accident.pk}/account/", {"target": f"enterprise:{demo.enterprise_a.pk}",
+                                                             "content": "未落实高处作业防护", "proposed_handling": "依法处罚"}, follow=True)
+    assert "已提出问责" in r.content.decode() and "未落实高处作业防护" in r.content.decode()
+    r = district.post(f"/accidents/{accident.pk}/account/", {"target": "nope"}, follow=True)
+    assert "请选择问责对象" in r.content.decode()
+    assert client_for(demo, "jiedao_b").post(f"/accidents/{accident.pk}/account/", {"target": "unit:1"}).status_code == 404
+    for key in ("legs", "investigation_due", "approval_due", "evaluation_due", "bogus"):
+        assert district.get(f"/accidents/?todo={key}").status_code == 200
