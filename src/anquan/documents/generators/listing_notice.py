@@ -13,6 +13,7 @@ from anquan.hazards.models import ListedSupervision
 from anquan.rules import values
 
 from ..models import DocumentKind, OfficialDocument
+from ..numbering import organ_name
 from ..services import issue_document, issuing_assignment
 from .common import date_text, party_of, preferred_issuer, time_text
 
@@ -46,7 +47,7 @@ def issue_listing_notice(actor, listing: ListedSupervision, *, client_key: str =
         "设置警戒标志，暂时停产停业或者停止使用相关设施、设备。",
         "三、治理完成后，委托具备相应资质的安全评估机构或组织专家对治理情况进行评估；评估确认隐患已消除后，"
         f"向挂牌督办单位提出恢复生产的书面申请。挂牌督办单位自收到申请之日起{review_days}日内进行现场审查，审查合格的予以销号摘牌。",
-        f"四、治理进展情况每月书面报告{listing.listing_unit.name}安全生产委员会办公室；逾期未完成治理的，依法从重处理。",
+        f"四、治理进展情况每月书面报告{organ_name(listing.listing_unit)}；逾期未完成治理的，依法从重处理。",
     ]
 
     def build(layout):

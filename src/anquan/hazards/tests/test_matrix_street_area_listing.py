@@ -131,6 +131,9 @@ def test_street_listing_by_jiedao_a_has_the_streets_level_number_and_closure(w):
     listing = ListedSupervision.objects.get(hazard=hazard)
     assert listing.level == ListingLevel.STREET and listing.listing_unit_id == street_a.pk
     assert listing.document_no and listing.documents.get().issuer_unit_id == street_a.pk  # the street's own 文号
+    notice = listing.documents.get()
+    assert notice.issuer_name == "甲街道办事处" and "街道（乡镇）级挂牌督办" in "".join(notice.paragraphs)
+    assert "书面报告甲街道办事处" in "".join(notice.paragraphs)
     assert AuditEvent.objects.filter(action="list").count() == 1
     # Views: the register and the hazard's page.
     for user in USERS:
