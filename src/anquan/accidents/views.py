@@ -25,10 +25,12 @@ from anquan.orgs.models import Industry
 
 from . import rules, stats
 from .choices import INFORMED_PARTIES, AccidentKind, AccidentLevel, FourNotsItem, LateKind
-from .forms import MAX_PICK, PlaceForm
+from .forms import PlaceForm
 from .models import REPORT_PARTS, Accident, AccidentPhoto
 
 PER_PAGE = 30
+#: Places listed before the reporter searches (a phone screen; the search reaches all of them).
+SHOWN = 30
 LEVEL_BADGES = {"general": "text-bg-warning", "larger": "text-bg-orange", "major": "text-bg-danger",
                 "especially_major": "text-bg-dark"}
 FIGURE_FIELDS = (("deaths", "死亡"), ("missing", "下落不明"), ("serious_injuries", "重伤（含急性工业中毒）"), ("injuries", "轻伤"))
@@ -80,7 +82,7 @@ def _place_context(request, data) -> dict:
     if not site and len(sites) == 1 and not text:
         site = (Site.objects.select_related("enterprise", "grid", "industry").get(pk=sites[0].pk))
     unit_id = safe_id(data.get("unit") or request.GET.get("unit"))
-    return {"site": site, "sites": sites[:MAX_PICK], "too_many": len(sites) > MAX_PICK, "q": text,
+    return {"site": site, "sites": sites[:SHOWN], "too_many": len(sites) > SHOWN, "q": text,
             "units": [] if site else picker.units(), "unit_id": unit_id}
 
 
