@@ -113,6 +113,27 @@ ACTION_LABELS = {
     "accountability.circular_document": "生成通报公文",
     "accountability.interview_void": "作废警示约谈记录",
     "accountability.circular_void": "作废通报",
+    "accountability.open": "提出问责（三责同追）",
+    "accountability.decide": "作出问责处理决定",
+    # accidents (生产安全事故)
+    "accident.report": "报告事故",
+    "accident.update": "更正事故报告",
+    "accident.add_casualties": "伤亡补报",
+    "accident.photos_add": "上传事故现场照片",
+    "accident.leg_receive": "登记事故接报时间",
+    "accident.leg_forward": "登记事故上报时间",
+    "accident.leg_inform": "登记通知有关单位",
+    "accident.late_finding": "认定迟报漏报谎报瞒报",
+    "accident.form_team": "成立事故调查组",
+    "accident.appraisal_start": "技术鉴定开始",
+    "accident.appraisal_end": "技术鉴定结束",
+    "accident.extend": "延长事故调查期限",
+    "accident.submit_report": "提交事故调查报告",
+    "accident.approval_extend": "延长批复期限",
+    "accident.approve": "批复事故调查报告",
+    "accident.evaluate": "事故整改评估",
+    "accident.four_nots": "记录四不放过",
+    "accident.close": "事故结案",
 }
 
 #: Names of keys that are not model fields: what services put in before/after as a summary.

@@ -72,7 +72,7 @@ def accountability_open(*, actor, accident: Accident, data: dict) -> Accountabil
         content=clean_text(data.get("content"), field="content", label="责任认定", max_length=20_000, required=True),
         proposed_handling=clean_text(data.get("proposed_handling"), field="proposed_handling", label="处理建议",
                                      max_length=20_000, required=True))
-    record(actor=actor, assignment=assignment, obj=rec, action="accountability_open", after=snapshot(rec))
+    record(actor=actor, assignment=assignment, obj=rec, action="accountability.open", after=snapshot(rec))
     return rec
 
 
@@ -91,5 +91,5 @@ def accountability_decide(*, actor, record_obj: AccountabilityRecord, version, d
     rec.decided_on = decided_on or timezone.localdate()
     rec.status = AccountabilityStatus.DECIDED
     rec.save()
-    record(actor=actor, assignment=assignment, obj=rec, action="accountability_decide", before=before, after=snapshot(rec))
+    record(actor=actor, assignment=assignment, obj=rec, action="accountability.decide", before=before, after=snapshot(rec))
     return rec

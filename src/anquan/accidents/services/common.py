@@ -87,6 +87,8 @@ def authorize_investigator(actor, accident: Accident):
 
 
 def audit(actor, assignment, obj, action: str, before=None, reason: str = "", after=None):
+    """One audit event; ``action`` is named ``accident.<verb>`` (labels in ``audit.display.ACTION_LABELS``)."""
+    action = action if "." in action else f"accident.{action}"
     return record(actor=actor, assignment=assignment, obj=obj, action=action, before=before,
                   after=after if after is not None else snapshot(obj), reason=reason)
 
