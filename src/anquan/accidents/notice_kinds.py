@@ -52,7 +52,7 @@ def leg_keepers(leg, context=None) -> list:
 
 
 def _a(text: str):
-    return lambda a, context: text.format(a=a, level=a.level_name, **context)
+    return lambda a, context: text.format(a=a, level=a.level_name, kind=a.get_kind_display(), **context)
 
 
 def _leg_title(prefix: str):
@@ -63,7 +63,7 @@ def _leg_title(prefix: str):
 
 
 register(
-    NoticeKind("accident_reported", "事故报告", ACCIDENT, _a("事故报告：{a.unit_name} {a.get_kind_display}（{level}事故），请按时逐级上报"),
+    NoticeKind("accident_reported", "事故报告", ACCIDENT, _a("事故报告：{a.unit_name}{kind}（{level}事故），请按时逐级上报"),
                _accident_url, recipients=chain, tone="danger"),
     NoticeKind("accident_regraded", "事故等级变化", ACCIDENT, _a("补报后事故等级升为{level}：{a.number} {a.unit_name}"),
                _accident_url, recipients=chain, tone="danger"),

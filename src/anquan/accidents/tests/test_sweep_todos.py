@@ -78,3 +78,12 @@ def test_investigation_approval_and_evaluation_lists(aworld):
     assert b not in ids(users["anweiban"], "approval_due")
     assert b not in ids(users["anweiban"], "evaluation_due")
     assert b in ids(users["anweiban"], "evaluation_due", today=datetime.date(2027, 11, 1))
+
+
+def test_notice_titles_read_in_chinese(aworld, django_capture_on_commit_callbacks):
+    from .world import report_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acc = services.accident_report(actor=aworld["users"]["qiye_a"], data=report_data(aworld["S_A"], deaths=1))
+    title = Notification.objects.filter(kind="accident_reported", target_id=acc.pk).first().title
+    assert title == f"事故报告：{acc.unit_name}高处坠落（一般事故），请按时逐级上报"
