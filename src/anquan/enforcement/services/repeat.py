@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from anquan.accounts.scope import active_assignments
 from anquan.audit.services import record
-from anquan.core.errors import Forbidden, Invalid, NotFound
+from anquan.core.errors import Forbidden, Invalid
 from anquan.core.services import safe_id
 from anquan.enterprises.models import Enterprise
 from anquan.rules.calendar import today
@@ -64,8 +64,8 @@ def repeat_status(enterprise: Enterprise, on=None) -> RepeatStatus:
 def closure_propose(*, actor, enterprise_id, on=None) -> ClosureProposal:
     """Record a §113 proposal for the 负责人's decision (never sent anywhere by itself)."""
     enterprise = Enterprise.objects.visible_to(actor).filter(pk=safe_id(enterprise_id)).first()
-    if enterprise is None:
-        raise NotFound()
+    if enterprise is None:  # an id in a body out of scope: 422, as for every form's choice
+        raise Invalid({"enterprise": ["请选择本部门监管范围内的企业"]})
     assignment = next((a for a in active_assignments(actor) if a.permits("case.propose_closure")
                        and Enterprise.objects.filter(Enterprise.objects.assignment_q(a), pk=enterprise.pk).exists()), None)
     if assignment is None or assignment.department is None:
