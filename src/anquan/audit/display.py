@@ -128,6 +128,7 @@ ACTION_LABELS = {
     "case.publish": "公开处罚决定",
     "case.withdraw_publication": "撤回公开的处罚信息",
     "case.propose_closure": "生成提请关闭建议（第一百一十三条）",
+    "case.decide_closure": "对提请关闭建议作出决定",
     "accountability.interview_create": "记录警示约谈",
     "accountability.circular_create": "发布通报",
     "accountability.circular_document": "生成通报公文",

@@ -173,6 +173,8 @@ class ClosureProposalOut(Schema):
     ground: str
     cases: list[int]
     major_hazards: list[int]
+    decision: str
+    decided_at: datetime.datetime | None
 
     @staticmethod
     def resolve_enterprise(obj):
@@ -181,6 +183,14 @@ class ClosureProposalOut(Schema):
     @staticmethod
     def resolve_cases(obj):
         return list(obj.cases.values_list("pk", flat=True))
+
+
+class ClosureDecisionIn(Schema):
+    decision: Annotated[str, Field(max_length=200)]
+
+
+class PublicationWithdrawIn(Schema):
+    reason: Annotated[str, Field(max_length=500)]
 
 
 class DecidedFineOut(Schema):
@@ -257,6 +267,23 @@ def decided_fine(request, case_id: Id):
 def propose_closure(request, payload: ClosureProposalIn):
     proposal = services.closure_propose(actor=request.auth, enterprise_id=payload.enterprise, on=payload.on)
     return Status(201, proposal)
+
+
+@router.post("/enforcement/closure-proposals/{proposal_id}/decide", response=ClosureProposalOut,
+             summary="对提请关闭建议作出决定（负责人）")
+def decide_closure(request, proposal_id: Id, payload: ClosureDecisionIn):
+    return services.closure_decide(actor=request.auth, proposal_id=proposal_id, decision=payload.decision)
+
+
+@router.post("/enforcement/cases/{case_id}/publications/{publication_id}/withdraw", response=EnforcementCaseDetailOut,
+             summary="撤回已公开的处罚信息（如决定被撤销）")
+def withdraw_publication(request, case_id: Id, publication_id: Id, payload: PublicationWithdrawIn):
+    from django.shortcuts import get_object_or_404
+
+    case = get_case(request.auth, case_id)
+    publication = get_object_or_404(case.publications, pk=publication_id)
+    services.publication_withdraw(actor=request.auth, publication=publication, reason=payload.reason)
+    return get_case(request.auth, case_id)
 
 
 @router.get("/enforcement/statistics", response=EnforcementStatsOut, summary="行政执法统计（可见范围内）")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from anquan.accounts.scope import active_assignments
 from anquan.audit.services import record
-from anquan.core.errors import Forbidden, Invalid
+from anquan.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anquan.core.services import safe_id
 from anquan.enterprises.models import Enterprise
 from anquan.rules.calendar import today
@@ -81,4 +81,24 @@ def closure_propose(*, actor, enterprise_id, on=None) -> ClosureProposal:
     proposal.cases.set(status.cases)
     record(actor=actor, assignment=assignment, obj=proposal, action="case.propose_closure",
            after={"ground": status.ground, "cases": [c.pk for c in status.cases], "major_hazards": status.major_hazards})
+    return proposal
+
+
+@transaction.atomic
+def closure_decide(*, actor, proposal_id, decision: str) -> ClosureProposal:
+    """The 负责人's decision on a proposal (提请 the government, or not, with why); recorded once."""
+    from anquan.core.services import authorize
+    from anquan.core.text import clean_text
+
+    proposal = ClosureProposal.objects.visible_to(actor).filter(pk=safe_id(proposal_id)).first()
+    if proposal is None:
+        raise NotFound()
+    assignment = authorize(actor, proposal, "case.propose_closure")
+    decision = clean_text(decision, field="decision", label="决定", max_length=200, required=True)
+    proposal = ClosureProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.decided_at is not None:
+        raise Conflict("该建议已作出决定")
+    proposal.decision, proposal.decided_by, proposal.decided_at = decision, actor, timezone.now()
+    proposal.save()
+    record(actor=actor, assignment=assignment, obj=proposal, action="case.decide_closure", after={"decision": decision})
     return proposal

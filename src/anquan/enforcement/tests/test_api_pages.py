@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from .. import clocks
-from ..models import CaseStatus
+from ..models import Case, CaseStatus
 from .world import COURT, REVIEW_ORGAN, advance, open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-11-22 23:30 +0800")]
@@ -64,7 +64,14 @@ def test_a_case_through_the_api(eworld):
                 review_organ=REVIEW_ORGAN, court=COURT).json()
     assert case["status"] == "decided"
     assert zf.get(f"/api/v1/enforcement/cases/{case['id']}/fine").json()["fine_amount"] == "20000.00"
-    assert post(head, f"/api/v1/enforcement/cases/{case['id']}/publish", {}).status_code == 201
+    published = post(head, f"/api/v1/enforcement/cases/{case['id']}/publish", {})
+    assert published.status_code == 201
+    assert eworld["E_B"].name in Client().get("/public/penalties/").content.decode()
+    pub_id = Case.objects.get(pk=case["id"]).publications.get().pk
+    url = f"/api/v1/enforcement/cases/{case['id']}/publications/{pub_id}/withdraw"
+    assert post(zf, url, {"reason": "x"}).status_code == 403
+    assert post(head, url, {"reason": "决定经复议被撤销"}).status_code == 200
+    assert post(head, url, {"reason": "再次"}).status_code == 409
     stats = head.get("/api/v1/enforcement/statistics").json()
     assert stats["decided"] >= 1
     for outsider in ("linqu_juzhang", "linqu_anweiban", "qiye_b", "jiedao_a"):

@@ -243,3 +243,11 @@ def test_section_113_proposal_lists_the_cases_and_needs_a_major_hazard(eworld):
     proposal = services.closure_propose(actor=u["juzhang"], enterprise_id=eworld["E_B"].pk, on=on)
     assert ClosureProposal.objects.filter(pk=proposal.pk).exists() and proposal.cases.count() >= 3
     assert eworld["H_B"].pk in proposal.major_hazards
+    with pytest.raises(Forbidden):
+        services.closure_decide(actor=u["zhifa_a"], proposal_id=proposal.pk, decision="提请")
+    with pytest.raises(NotFound):
+        services.closure_decide(actor=u["linqu_juzhang"], proposal_id=proposal.pk, decision="提请")
+    decided = services.closure_decide(actor=u["juzhang"], proposal_id=proposal.pk, decision="提请区人民政府予以关闭")
+    assert decided.decided_by == u["juzhang"]
+    with pytest.raises(Conflict):
+        services.closure_decide(actor=u["juzhang"], proposal_id=proposal.pk, decision="不提请")
