@@ -565,6 +565,8 @@ def statistics(request, query: Query[AccidentStatsQuery]):
     start = query.date_from or end.replace(month=1, day=1)
     if start > end:
         raise Invalid({"from": ["开始日期不能晚于结束日期"]})
+    if start.year < 1901 or end.year > 2999:
+        raise Invalid({"from": ["统计期间应在1901年至2999年之间"]})
     raw = {"level": query.level, "kind": query.kind, "industry": query.industry, "unit": query.unit}
     params = stats.clean_params({k: (getattr(v, "value", v)) for k, v in raw.items() if v is not None})
     period = stats.Period(start, end)

@@ -41,7 +41,6 @@ class AccidentQuerySet(ScopedQuerySet):
             return Q(unit_path__startswith=assignment.unit.path)
         if kind == ScopeKind.DEPARTMENT:
             from anquan.enterprises.models import EnterpriseRegulator
-
             from anquan.orgs.models import DepartmentKind
 
             dept = assignment.department

@@ -36,6 +36,8 @@ def _date(value, field: str, label: str, *, not_before: datetime.date | None = N
             value = None
     if not isinstance(value, datetime.date):
         raise Invalid({field: [f"{label}格式不正确，例如 2026-11-22"]})
+    if not 2000 <= value.year <= 2999:
+        raise Invalid({field: [f"{label}应在2000年1月1日至今天之间"]})
     if value > today():
         raise Invalid({field: [f"{label}不能晚于今天"]})
     if not_before is not None and value < not_before:

@@ -30,6 +30,17 @@ DESCRIPTIVE = ("place", "scene", "account", "measures", "other", "unit_profile",
 CLOCK_SLACK = datetime.timedelta(minutes=5)
 MAX_PERSONS = 100_000
 MAX_LOSS = 10**13  # 10 万亿元: beyond any accident; keeps within the column (16 digits, 2 decimals)
+#: No record of this platform is older (and a time near year 1 cannot even be converted to UTC).
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _too_early(value) -> bool:
+    """Before 2000 (checked on the year first: comparing a time near year 1 or 9999 in another zone overflows)."""
+    return value is not None and (value.year < EARLIEST.year or (value.year < 2001 and timezone.is_aware(value) and value < EARLIEST))
+
+
+def _too_late(value) -> bool:
+    return value is not None and value.year > 2999
 
 
 class FiguresForm(TextRuleMixin, forms.Form):
@@ -67,6 +78,10 @@ class AccidentForm(FiguresForm, forms.ModelForm):
         now = timezone.now()
         if not data.get("occurred_at") and "occurred_at" not in self.errors:
             data["occurred_at"] = now  # reported as it happens (the phone form fills in the moment too)
+        for name, label in (("occurred_at", "事故发生时间"), ("learned_at", "单位负责人接到报告时间")):
+            if _too_early(data.get(name)) or _too_late(data.get(name)):
+                self.add_error(name, f"{label}应在2000年1月1日至当前时间之间")
+                return data
         occurred = data.get("occurred_at")
         if occurred:
             if occurred > now + CLOCK_SLACK:
@@ -326,6 +341,8 @@ def _moment(value, field: str, label: str, *, not_before=None) -> datetime.datet
         if parsed is None:
             raise Invalid({field: [f"{label}格式不正确，例如 2026-11-22T23:30:00+08:00"]})
         value = parsed
+    if _too_early(value) or _too_late(value):
+        raise Invalid({field: [f"{label}应在2000年1月1日至当前时间之间"]})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > now + CLOCK_SLACK:
@@ -446,6 +463,8 @@ def accident_add_casualties(*, actor, accident: Accident, version, data: dict) -
     require_open(accident)
     clean = _valid(AdditionForm(data=data))
     changed_at = clean.get("changed_at") or timezone.now()
+    if _too_early(changed_at) or _too_late(changed_at):
+        raise Invalid({"changed_at": ["伤亡变化时间应在事故发生时间至当前时间之间"]})
     if changed_at > timezone.now() + CLOCK_SLACK:
         raise Invalid({"changed_at": ["伤亡变化时间不能晚于当前时间"]})
     if changed_at < accident.occurred_at:

@@ -186,3 +186,28 @@ def test_statistics_against_last_year(aworld):
     assert {c["measure"]: c for c in street_b["headline"]["cells"]}["count"]["current"] == 1
     assert client.get("/api/v1/accidents/statistics?by=colour").status_code == 422
     assert client.get("/api/v1/accidents/statistics?from=2026-12-01&to=2026-11-01").status_code == 422
+
+
+EDGE_TIMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1999-12-31T23:59:59+08:00", "2999-01-01T00:00:00Z"]
+
+
+@pytest.mark.parametrize("moment", EDGE_TIMES)
+def test_edge_times_are_refused_never_500(aworld, moment):
+    users = aworld["users"]
+    qiye = client_of(users["qiye_a"])
+    base = {"place": "x", "account": "y", "kind": "fall"}
+    for field in ("occurred_at", "learned_at"):
+        response = post(qiye, "/api/v1/accidents", {**base, field: moment})
+        assert response.status_code == 422, (field, response.content)
+    acc = Accident.objects.get(pk=aworld["ACC_A"].pk)
+    response = post(qiye, f"/api/v1/accidents/{acc.pk}/additions", {"version": acc.version, "deaths": 2, "changed_at": moment})
+    assert response.status_code == 422
+    anweiban = client_of(users["anweiban"])
+    county = acc.legs.get(level="county")
+    assert post(anweiban, f"/api/v1/accidents/{acc.pk}/legs/{county.pk}/forward", {"at": moment}).status_code == 422
+    day = moment[:10]
+    response = post(anweiban, f"/api/v1/accidents/{acc.pk}/investigation/team",
+                    {"version": acc.investigation.version, "team_leader": "甲", "team_formed_on": day})
+    assert response.status_code == 422
+    assert anweiban.get(f"/api/v1/accidents/statistics?from={day}&to=2026-11-22").status_code in (200, 422)
+    assert anweiban.get(f"/api/v1/accidents/statistics?from=2026-01-01&to={day}").status_code in (200, 422)
