@@ -147,3 +147,37 @@ def test_accountability_is_opened_from_the_lookback_and_todo_lists_filter(demo):
     assert client_for(demo, "jiedao_b").post(f"/accidents/{accident.pk}/account/", {"target": "unit:1"}).status_code == 404
     for key in ("legs", "investigation_due", "approval_due", "evaluation_due", "bogus"):
         assert district.get(f"/accidents/?todo={key}").status_code == 200
+
+
+PARTS = dict.fromkeys(("report_unit_profile", "report_course", "report_casualties_loss", "report_cause_nature", "report_responsibility", "report_measures"), "内容")
+
+
+def test_investigation_to_closing_through_the_detail_page(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    c = client_for(demo, "anweiban")
+    url = f"/accidents/{accident.pk}/"
+
+    def post(verb, **data):
+        inv = Accident.objects.get(pk=accident.pk).investigation
+        data.setdefault("version", inv.version)
+        return c.post(f"{url}{verb}/", data, follow=True).content.decode()
+
+    page = post("form_team", team_formed_on="2026-11-22", team_leader="区应急管理局副局长", organized_by="示范区人民政府",
+                team_members="张三 区住建局 成员")
+    assert "已成立调查组" in page and "张三" in page
+    page = post("form_team", team_leader="x", team_members="甲 单位\n乙 单位")  # a second time, or two members: no 500
+    assert "已成立调查组" not in page
+    assert "已登记技术鉴定开始" in post("appraisal_start", started_on="2026-11-22", subject="脚手架材质检测")
+    appraisal = Accident.objects.get(pk=accident.pk).investigation.appraisals.get()
+    assert "尚有未结束的技术鉴定" in post("submit_report", report_submitted_on="2026-11-22", **PARTS)
+    assert "已登记技术鉴定结束" in post("appraisal_end", appraisal=appraisal.pk, ended_on="2026-11-22")
+    assert "调查报告已提交" in post("submit_report", report_submitted_on="2026-11-22", **PARTS)
+    assert "已登记批复" in post("approve", approved_on="2026-11-22", approval_number="示政批〔2026〕1号")
+    for item in ("cause", "responsible", "measures", "educated"):
+        assert "已记录四不放过落实情况" in post("four_nots", item=item, evidence="见调查报告及处理决定")
+    a = Accident.objects.get(pk=accident.pk)
+    page = c.post(f"{url}close/", {"version": a.version}, follow=True).content.decode()
+    assert "事故已结案" in page
+    assert Accident.objects.get(pk=accident.pk).status == "closed"
+    assert client_for(demo, "jiedao_b").post(f"{url}close/", {"version": a.version}).status_code == 404
+    assert c.post(f"{url}nope/", {}).status_code == 404
