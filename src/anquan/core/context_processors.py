@@ -37,8 +37,8 @@ def navigation(request):
     if any(a.permits("supervision.check") or a.permits("supervision.respond") or a.permits("accountability.record")
            for a in assignments):
         items.append(("supervision", "督查问责", "/supervision/"))
-    if any(a.permits(x) for a in assignments if a.scope_kind == "department"
-           for x in ("case.open", "case.approve", "case.legal_review")):  # 行政执法 (anquan.enforcement)
+    if any(a.permits(x) for a in assignments if a.scope_kind in ("department", "enterprise")
+           for x in ("case.open", "case.approve", "case.legal_review", "case.record_statement")):  # 行政执法 (anquan.enforcement)
         items.append(("cases", "行政执法", "/enforcement/cases/"))
     if any(a.permits("document.issue") for a in assignments):
         items.append(("documents", "公文", "/documents/"))
