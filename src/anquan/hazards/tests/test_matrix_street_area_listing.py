@@ -160,6 +160,24 @@ def test_street_listing_by_jiedao_a_has_the_streets_level_number_and_closure(w):
     listing.refresh_from_db()
     assert listing.status == ListingStatus.REVIEWED
     assert AuditEvent.objects.filter(action="review_listing").exists()
+    # 摘牌 by the street closes the hazard (the enterprise's round, submitted, is verified by the sign-off).
+    from anquan.hazards.choices import HazardStatus
+    from anquan.hazards.models import RectificationRound
+
+    hazard.refresh_from_db()
+    RectificationRound.objects.create(hazard=hazard, number=1, measures_taken="已支护并经专家评估", submitted_by=w["users"]["qiye_a"],
+                                      submitted_role="ent_manager", submitted_at=timezone.now(),
+                                      deadline_at_submission=hazard.deadline_in_force, on_time=True)
+    Hazard.objects.filter(pk=hazard.pk).update(status=HazardStatus.AWAITING, submitted_at=timezone.now())
+    delist = f"/api/v1/hazards/{hazard.pk}/listings/{listing.pk}/delist"
+    body = {"version": hazard.version, "reason": "审查合格，予以摘牌"}
+    assert _post(_client(w, "anweiban"), delist, body)[0] == 403
+    assert _post(b, delist, body)[0] == 404
+    status, data = _post(a, delist, body)
+    assert status == 200, data
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.CLOSED and hazard.closed_by == w["users"]["jiedao_a"]
+    assert AuditEvent.objects.filter(action="delist").count() == 1
 
 
 def test_a_street_cannot_list_outside_its_territory(w):
