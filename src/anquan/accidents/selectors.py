@@ -22,6 +22,7 @@ from anquan.rules.calendar import today as shanghai_today
 
 from .choices import AccidentKind, AccidentLevel, AccidentStatus, GovLevel
 from .models import Accident, ReportLeg
+from .services.reporting import OUTSIDE_RECORDERS
 
 INVESTIGATION_SOON_DAYS = 7
 EVALUATION_SOON_DAYS = 30
@@ -46,6 +47,8 @@ def legs_to_record_q(user) -> Q:
         if own is None:
             continue
         mine = open_legs.filter(Q(unit__path__startswith=own.path) | Q(level=GovLevel.UNIT, unit__isnull=True))
+        if own.kind in OUTSIDE_RECORDERS:
+            mine = open_legs.filter(Q(unit__path__startswith=own.path) | Q(unit__isnull=True))
         combined |= Accident.objects.assignment_q(assignment) & Q(Exists(mine))
     return combined
 

@@ -289,10 +289,14 @@ def legs_view(accident: Accident, now=None) -> list[dict]:
     return rows
 
 
+#: Unit kinds that may enter the times reported for a level outside the tree.
+OUTSIDE_RECORDERS = (UnitKind.DISTRICT, UnitKind.CITY, UnitKind.PROVINCE)
+
+
 def may_record_leg(assignment, leg: ReportLeg) -> str | None:
     """Why ``assignment`` may *not* record times on ``leg`` (None when it may). Each level records its own
     leg (or a level above corrects it); the unit's report time is recorded by whoever received it on the
-    chain; a level outside the tree by the highest level inside it."""
+    chain; a level outside the tree by any level of the chain from the county up."""
     if assignment.scope_kind == ScopeKind.TERRITORY:
         own = assignment.unit
     elif assignment.scope_kind == ScopeKind.DEPARTMENT:
@@ -304,11 +308,11 @@ def may_record_leg(assignment, leg: ReportLeg) -> str | None:
         return None if accident.unit_path.startswith(own.path) else "不在事故发生地的报告链上"
     if leg.unit_id:
         return None if leg.unit.path.startswith(own.path) else f"该环节由{leg.unit.name}登记"
-    inside = [x for x in accident.legs.filter(unit__isnull=False).select_related("unit") if x.level != GovLevel.UNIT]
-    top = max(inside, key=lambda x: x.seq, default=None)
-    if top is not None and top.unit.path.startswith(own.path):
+    # A level outside the tree (国务院, or a level the tree lacks): its times are entered as reported by
+    # any level of the chain from the county up (they hear them from above); a street does not.
+    if accident.unit_path.startswith(own.path) and own.depth <= accident.unit.depth and own.kind in OUTSIDE_RECORDERS:
         return None
-    return "本系统以外层级的接报、上报时间由系统内最高一级登记"
+    return "本系统以外层级的接报、上报时间由县级及以上各级登记"
 
 
 def _authorize_leg(actor, leg: ReportLeg):

@@ -351,3 +351,17 @@ def test_reporting_notifies_the_chain_and_regulators(aworld, django_capture_on_c
     told = set(Notification.objects.filter(kind="accident_reported", target_id=acc.pk).values_list("user__username", flat=True))
     assert {"anweiban", "jiedao_a", "zhujian", "yingji", "shi_anweiban"} <= told
     assert not told & {"jiedao_b", "linqu_anweiban", "qiye_a", "wangge_a"}
+
+
+def test_a_level_outside_the_tree_is_recorded_from_the_county_up(aworld):
+    users = aworld["users"]
+    acc = services.accident_report(actor=users["qiye_a"], data=report_data(aworld["S_A"], deaths=10))
+    assert acc.level == "major"
+    rows = legs(acc)
+    assert list(rows) == [GovLevel.UNIT, GovLevel.COUNTY, GovLevel.CITY, GovLevel.PROVINCE, GovLevel.NATIONAL]
+    assert rows["national"]["outside_territory"] and rows["national"]["is_top"]
+    national = fresh(acc).legs.get(level=GovLevel.NATIONAL)
+    with pytest.raises(Forbidden):
+        services.leg_receive(actor=users["jiedao_a"], leg=national, received_at=t("2026-11-22T23:25"))
+    services.leg_receive(actor=users["shi_anweiban"], leg=national, received_at=t("2026-11-22T23:25"), note="据省应急厅通报")
+    assert legs(acc)["national"]["received_at"] == t("2026-11-22T23:25")
