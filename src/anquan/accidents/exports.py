@@ -21,9 +21,9 @@ from . import stats
 #: The tables one may download: key → title.
 TABLES = {
     "compare": "事故统计（比上年同期）",
-    "register": "生产安全事故登记表",
-    "industry": "分行业生产安全事故综合情况",
-    "territory": "分地区生产安全事故综合情况",
+    "register": "生产安全事故情况（逐起）",
+    "industry": "各类生产安全事故综合情况（按行业）",
+    "territory": "地区生产安全事故综合情况",
 }
 
 

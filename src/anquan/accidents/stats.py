@@ -332,13 +332,14 @@ def summary_sentence(row: Row) -> str:
 
 # ---------------------------------------------------------------- the statutory tables
 
-#: 生产安全事故统计调查制度 (应急管理部2020年11月25日印发, 经国家统计局批准): the per-accident register's
-#: columns as this module fills them. The national forms carry more (从业人员数、单位规模、登记注册类型、
-#: 事故原因 …) that the platform does not hold; they are left for the statistician. [L — confirm the
-#: current form's columns locally: the text of the 2020 制度's forms was not at hand, the columns follow
-#: the 报表制度's 事故情况表 (单位情况 + 事故情况) that the 2020 制度 continues.]
-REGISTER_COLUMNS = ("事故编号", "事故发生单位", "统一社会信用代码", "所属行业", "事故发生地（区划）", "发生地点",
-                    "发生时间", "事故类别", "道路交通/火灾", "死亡（人）", "下落不明（人）", "重伤（人）",
+#: The statutory tables. The 生产安全事故统计调查制度 in force was issued by 应急管理部 on 2020-11-25 (replacing the
+#: 2012 生产安全事故统计报表制度); its forms' exact columns were not at hand when this was written, so the tables
+#: follow the 2012 制度's structure that it continued: the per-accident 事故情况 (A1/A2: 单位情况 — 单位地址、
+#: 统一社会信用代码、从业人员数、单位规模 — and 事故情况 — 发生地点、日期时间、所属行业、事故类别、伤亡、直接经济损失),
+#: and the 综合情况 by 行业 (B1) and by 地区 (B2). Columns the platform does not hold (登记注册类型、主管部门、事故原因 …)
+#: are left to the statistician. [L — confirm the current form's columns locally before filing from it.]
+REGISTER_COLUMNS = ("事故编号", "事故发生单位", "统一社会信用代码", "从业人员数", "单位规模", "所属行业", "事故发生地（区划）",
+                    "发生地点", "发生时间", "事故类别", "道路交通/火灾", "死亡（人）", "下落不明（人）", "重伤（人）",
                     "轻伤（人）", "直接经济损失（万元）", "事故等级", "负责调查的层级")
 #: The summary tables (综合情况): one row per 行业 or 地区, the same measures with 较大及以上 split out.
 SUMMARY_COLUMNS = ("起数", "死亡（人）", "受伤（人）", "其中重伤（人）", "直接经济损失（万元）", "较大及以上事故起数",
@@ -351,8 +352,9 @@ def register_rows(qs: QuerySet[Accident]) -> list[list]:
     rows = []
     for a in qs.select_related("enterprise", "industry", "unit").order_by("occurred_at", "id"):
         flags = "、".join(x for x, on in (("道路交通", a.is_road_traffic), ("火灾", a.is_fire)) if on)
-        rows.append([a.number, a.unit_name, getattr(a.enterprise, "credit_code", "") or "",
-                     a.industry.name if a.industry else "", a.unit.name, a.place,
+        firm = a.enterprise
+        rows.append([a.number, a.unit_name, firm.credit_code if firm else "", firm.employees if firm else None,
+                     firm.get_scale_display() if firm else "", a.industry.name if a.industry else "", a.unit.name, a.place,
                      timezone.localtime(a.occurred_at).replace(tzinfo=None), a.get_kind_display(), flags, a.deaths, a.missing, a.serious_injuries, a.injuries,
                      (Decimal(a.direct_loss_yuan) / TEN_THOUSAND).quantize(Decimal("0.01")), a.level_name,
                      BODY_NAMES.get(investigating_body(a.level), "")])

@@ -130,7 +130,11 @@ def test_lookback_and_statistics_pages(demo):
     assert sheet.cell(2, 2).value == "合计" and sheet.cell(2, 3).value == 1
     r = district.get("/accidents/statistics/register.xlsx?from=2026-01-01&to=2026-11-22")
     sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
-    assert sheet.cell(2, 1).value == accident.number
+    assert sheet.cell(2, 1).value == accident.number and sheet.cell(2, 3).value == demo.enterprise_a.credit_code
+    for table in ("industry", "territory"):
+        r = district.get(f"/accidents/statistics/{table}.xlsx?from=2026-01-01&to=2026-11-22")
+        sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+        assert sheet.cell(2, 2).value == 1 and sheet.cell(2, 3).value == 1  # one accident, one death
     assert district.get("/accidents/statistics/nope.xlsx").status_code == 404
 
 
