@@ -91,7 +91,8 @@ def case_detail(request, pk):
         "evidence": case.evidence.filter(voided_at__isnull=True), "statements": case.statements.all(),
         "payments": case.payments.all(), "publications": case.publications.all(),
         "can_publish": _may(request.user, case, "case.publish") and case.is_penalty
-        and case.status in (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.CLOSED),
+        and case.status in (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.CLOSED)
+        and not case.publications.filter(withdrawn_at__isnull=True).exists(),
         "violations": Violation.objects.filter(active=True, voided_at__isnull=True),
         "colleagues": _colleagues(case), "circumstances": Circumstance.choices, "decision_kinds": DecisionKind.choices,
         "evidence_kinds": EvidenceKind.choices, "statement_kinds": StatementKind.choices,
