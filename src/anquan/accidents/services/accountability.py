@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
-from anquan.audit.services import record, snapshot
+from anquan.audit.services import record
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version, safe_id
 from anquan.core.text import clean_text
@@ -17,7 +17,7 @@ from anquan.orgs.models import Department, OrgUnit
 from anquan.supervision.models import AccountabilityRecord, AccountabilityStatus, Responsibility
 
 from ..models import Accident
-from .common import may_investigate
+from .common import may_investigate, snap
 
 
 def _authorize(actor, accident: Accident):
@@ -72,7 +72,7 @@ def accountability_open(*, actor, accident: Accident, data: dict) -> Accountabil
         content=clean_text(data.get("content"), field="content", label="责任认定", max_length=20_000, required=True),
         proposed_handling=clean_text(data.get("proposed_handling"), field="proposed_handling", label="处理建议",
                                      max_length=20_000, required=True))
-    record(actor=actor, assignment=assignment, obj=rec, action="accountability.open", after=snapshot(rec))
+    record(actor=actor, assignment=assignment, obj=rec, action="accountability.open", after=snap(rec))
     return rec
 
 
@@ -86,10 +86,10 @@ def accountability_decide(*, actor, record_obj: AccountabilityRecord, version, d
     if rec.status == AccountabilityStatus.DECIDED:
         raise Conflict("该问责记录已作出处理决定")
     bump_version(rec, version)
-    before = snapshot(rec)
+    before = snap(rec)
     rec.decided_handling = clean_text(decided_handling, field="decided_handling", label="处理决定", max_length=20_000, required=True)
     rec.decided_on = decided_on or timezone.localdate()
     rec.status = AccountabilityStatus.DECIDED
     rec.save()
-    record(actor=actor, assignment=assignment, obj=rec, action="accountability.decide", before=before, after=snapshot(rec))
+    record(actor=actor, assignment=assignment, obj=rec, action="accountability.decide", before=before, after=snap(rec))
     return rec

@@ -1,7 +1,10 @@
 """What every accident service shares: the transition table, the investigating-level rule, audit and photos."""
 from __future__ import annotations
 
+import json
+
 from django.core.files.base import ContentFile
+from django.db import models
 
 from anquan.accounts.roles import ScopeKind
 from anquan.audit.services import record, snapshot
@@ -86,11 +89,21 @@ def authorize_investigator(actor, accident: Accident):
     raise Forbidden(reasons[0] if reasons else "您没有办理事故调查的权限")
 
 
+def snap(obj) -> dict:
+    """``audit.services.snapshot`` with JSON columns (team members, informed bodies) as canonical JSON text:
+    the audit's value normaliser sorts lists, and a list of dicts cannot be sorted."""
+    json_fields = [f for f in obj._meta.concrete_fields if isinstance(f, models.JSONField)]
+    data = snapshot(obj, [f.name for f in obj._meta.concrete_fields if f not in json_fields] or None)
+    for f in json_fields:
+        data[f.attname] = json.dumps(getattr(obj, f.attname), ensure_ascii=False, sort_keys=True)
+    return data
+
+
 def audit(actor, assignment, obj, action: str, before=None, reason: str = "", after=None):
     """One audit event; ``action`` is named ``accident.<verb>`` (labels in ``audit.display.ACTION_LABELS``)."""
     action = action if "." in action else f"accident.{action}"
     return record(actor=actor, assignment=assignment, obj=obj, action=action, before=before,
-                  after=after if after is not None else snapshot(obj), reason=reason)
+                  after=after if after is not None else snap(obj), reason=reason)
 
 
 def save_photos(actor, accident: Accident, files) -> list[AccidentPhoto]:

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Invalid
 from anquan.core.services import authorize, bump_version
 from anquan.core.text import clean_text
@@ -17,7 +16,7 @@ from anquan.rules.calendar import today
 from .. import rules
 from ..choices import AccidentStatus, FourNotsItem
 from ..models import REPORT_PARTS, Accident, AppraisalPeriod, FourNots, Investigation
-from .common import audit, authorize_investigator, next_status, require_open
+from .common import audit, authorize_investigator, next_status, require_open, snap
 
 MAX_MEMBERS = 50
 
@@ -80,7 +79,7 @@ def investigation_form_team(*, actor, investigation: Investigation, version, dat
     """Form the investigation team (已报告 → 调查中). ``entrust_to_unit`` only for a no-casualty 一般 accident (第十九条第三款)."""
     assignment = authorize_investigator(actor, investigation.accident)
     inv, accident = _lock(investigation, version)
-    before = snapshot(inv)
+    before = snap(inv)
     entrust = bool(data.get("entrust_to_unit"))
     if entrust and not rules.may_entrust_to_unit(accident.level, accident.deaths, accident.missing,
                                                   accident.serious_injuries, accident.injuries):
@@ -123,7 +122,7 @@ def appraisal_end(*, actor, appraisal: AppraisalPeriod, ended_on) -> AppraisalPe
         raise Conflict("该技术鉴定已登记结束")
     inv = Investigation.objects.select_related("accident").get(pk=period.investigation_id)
     require_open(inv.accident)
-    before = snapshot(period)
+    before = snap(period)
     period.ended_on = _date(ended_on, "ended_on", "鉴定结束日期", not_before=period.started_on)
     period.save()
     _recompute_due(inv)
@@ -149,7 +148,7 @@ def investigation_extend(*, actor, investigation: Investigation, version, days, 
         raise Invalid({"days": ["请填写延长天数（整数）"]}) from None
     if not 1 <= days <= limit:
         raise Invalid({"days": [f"延长的期限最长不超过{limit}日（第二十九条）"]})
-    before = snapshot(inv)
+    before = snap(inv)
     inv.extension_days = days
     inv.extension_reason = clean_text(reason, field="reason", label="延长理由", max_length=500, required=True)
     inv.extension_approved_by = clean_text(approved_by, field="approved_by", label="批准延长的人民政府", max_length=200, required=True)
@@ -165,7 +164,7 @@ def investigation_submit_report(*, actor, investigation: Investigation, version,
     """The report with its six parts (第三十条) is submitted (调查中 → 调查报告已提交); the 批复 clock starts."""
     assignment = authorize_investigator(actor, investigation.accident)
     inv, accident = _lock(investigation, version)
-    before = snapshot(inv)
+    before = snap(inv)
     for part in REPORT_PARTS:
         label = str(Investigation._meta.get_field(part).verbose_name)
         value = data.get(part, getattr(inv, part))
@@ -200,7 +199,7 @@ def approval_extend(*, actor, investigation: Investigation, version, days) -> In
         raise Invalid({"days": ["请填写延长天数（整数）"]}) from None
     if not 1 <= days <= limit:
         raise Invalid({"days": [f"批复延长的时间最长不超过{limit}日（第三十二条）"]})
-    before = snapshot(inv)
+    before = snap(inv)
     inv.approval_extension_days = days
     inv.approval_due_on = rules.approval_due(inv.report_submitted_on, accident.level, days)
     inv.save()
@@ -214,7 +213,7 @@ def investigation_approve(*, actor, investigation: Investigation, version, appro
     """批复 of the report (调查报告已提交 → 已批复); the one-year evaluation is then due (安全生产法第八十六条)."""
     assignment = authorize_investigator(actor, investigation.accident)
     inv, accident = _lock(investigation, version)
-    before = snapshot(inv)
+    before = snap(inv)
     next_status(accident, "approve")
     inv.approved_on = _date(approved_on, "approved_on", "批复日期", not_before=inv.report_submitted_on)
     inv.approval_number = clean_text(approval_number, field="approval_number", label="批复文号", max_length=60)
@@ -238,7 +237,7 @@ def evaluation_record(*, actor, investigation: Investigation, version, evaluated
     if not inv.approved_on:
         raise Conflict("调查报告批复后才能进行整改评估")
     bump_version(inv, version)
-    before = snapshot(inv)
+    before = snap(inv)
     inv.evaluated_on = _date(evaluated_on, "evaluated_on", "评估完成日期", not_before=inv.approved_on)
     inv.evaluation_summary = clean_text(summary, field="summary", label="评估结果", max_length=20_000, required=True)
     inv.evaluation_published_on = _date(published_on, "published_on", "公开日期", not_before=inv.evaluated_on, required=False)
@@ -259,7 +258,7 @@ def four_nots_record(*, actor, accident: Accident, item: str, evidence: str) -> 
         raise Invalid({"item": ["请选择四不放过中的一项"]})
     evidence = clean_text(evidence, field="evidence", label="落实情况及证明材料", max_length=20_000, required=True)
     row = FourNots.objects.filter(accident=accident, item=item).first()
-    before = snapshot(row) if row else None
+    before = snap(row) if row else None
     if row is None:
         row = FourNots(accident=accident, item=item)
     row.evidence, row.recorded_at, row.recorded_by, row.recorded_role = evidence, timezone.now(), actor, assignment.role
@@ -285,7 +284,7 @@ def accident_close(*, actor, accident: Accident, version) -> Accident:
     if missing:
         raise Conflict("四不放过尚未全部落实，不能结案：" + "；".join(missing))
     bump_version(accident, version)
-    before = snapshot(accident)
+    before = snap(accident)
     accident.status = AccidentStatus.CLOSED
     accident.closed_at, accident.closed_by = timezone.now(), actor
     accident.save()

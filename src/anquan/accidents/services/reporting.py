@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from anquan.accounts.roles import ScopeKind
 from anquan.accounts.scope import active_assignments
-from anquan.audit.services import snapshot
 from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import authorize, bump_version, safe_id
 from anquan.core.text import TextRuleMixin, clean_text
@@ -22,7 +21,7 @@ from anquan.rules.calendar import local_date
 from .. import rules
 from ..choices import GOV_ORDER, INFORMED_PARTIES, AccidentStatus, GovLevel, LateKind, level_rank
 from ..models import Accident, CasualtyAddition, Investigation, LateFinding, LevelChange, ReportLeg
-from .common import audit, level_unit, require_open, save_photos
+from .common import audit, level_unit, require_open, save_photos, snap
 
 FIGURES = ("deaths", "missing", "serious_injuries", "injuries", "direct_loss_yuan")
 DESCRIPTIVE = ("place", "scene", "account", "measures", "other", "unit_profile", "kind")
@@ -373,7 +372,7 @@ def leg_receive(*, actor, leg: ReportLeg, received_at=None, note: str = "") -> R
         raise Conflict("事故发生单位的接报时间即单位负责人接到报告的时间，随事故报告填写")
     if leg.received_at is not None:
         raise Conflict(f"该层级已于{timezone.localtime(leg.received_at):%Y-%m-%d %H:%M}登记接报")
-    before = snapshot(leg)
+    before = snap(leg)
     leg.received_at = _moment(received_at, "received_at", "接报时间", not_before=leg.accident.occurred_at)
     leg.received_by = actor
     leg.note = clean_text(note, field="note", label="说明", max_length=500) or leg.note
@@ -393,7 +392,7 @@ def leg_forward(*, actor, leg: ReportLeg, forwarded_at=None, note: str = "") -> 
         raise Conflict("按事故当前等级，该层级为最高报告层级，无需继续上报")
     if leg.forwarded_at is not None:
         raise Conflict(f"该层级已于{timezone.localtime(leg.forwarded_at):%Y-%m-%d %H:%M}登记上报")
-    before = snapshot(leg)
+    before = snap(leg)
     start = leg.received_at or leg.accident.occurred_at
     leg.forwarded_at = _moment(forwarded_at, "forwarded_at", "上报时间", not_before=start)
     leg.forwarded_by = actor
@@ -415,7 +414,7 @@ def leg_inform(*, actor, leg: ReportLeg, party: str, at=None) -> ReportLeg:
     assignment = _authorize_leg(actor, leg)
     if party not in INFORMED_PARTIES:
         raise Invalid({"party": ["请选择：" + "、".join(INFORMED_PARTIES)]})
-    before = snapshot(leg)
+    before = snap(leg)
     moment = _moment(at, "at", "通知时间", not_before=leg.accident.occurred_at)
     leg.informed = {**leg.informed, party: moment.isoformat()}
     leg.save(update_fields=["informed"])
@@ -483,7 +482,7 @@ def accident_add_casualties(*, actor, accident: Accident, version, data: dict) -
     if all(clean[f] == getattr(accident, f) for f in FIGURES):
         raise Invalid({"deaths": ["补报的人数和损失与现有数字相同，无需补报"]})
     bump_version(accident, version)
-    before = snapshot(accident)
+    before = snap(accident)
     now = timezone.now()
     for f in FIGURES:
         setattr(accident, f, clean[f])
@@ -510,7 +509,7 @@ def accident_update(*, actor, accident: Accident, version, data: dict) -> Accide
     merged.update({f: getattr(accident, f) for f in FIGURES})
     clean = _valid(AccidentForm(data=merged))
     bump_version(accident, version)
-    before = snapshot(accident)
+    before = snap(accident)
     for f in DESCRIPTIVE:
         setattr(accident, f, clean[f])
     accident.save()

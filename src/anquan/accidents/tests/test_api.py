@@ -130,7 +130,8 @@ def test_legs_and_investigation_actions_through_the_api(aworld):
                 {"party": "工会"}).status_code == 403
     inv = acc.investigation
     response = post(yingji, f"/api/v1/accidents/{acc.pk}/investigation/team",
-                    {"version": inv.version, "team_leader": "区应急管理局局长", "team_members": [{"name": "李工"}]})
+                    {"version": inv.version, "team_leader": "区应急管理局局长",
+                     "team_members": [{"name": "李工", "unit": "区住建局"}, {"name": "王工", "unit": "区总工会", "role": "成员"}]})
     assert response.status_code == 200 and response.json()["status"] == "investigating"
     response = post(yingji, f"/api/v1/accidents/{acc.pk}/close", {"version": response.json()["version"]})
     assert response.status_code == 403  # 结案 is the 安委办's
