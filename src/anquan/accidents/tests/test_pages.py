@@ -185,3 +185,13 @@ def test_investigation_to_closing_through_the_detail_page(demo):
     assert Accident.objects.get(pk=accident.pk).status == "closed"
     assert client_for(demo, "jiedao_b").post(f"{url}close/", {"version": a.version}).status_code == 404
     assert c.post(f"{url}nope/", {}).status_code == 404
+
+
+def test_every_demo_user_gets_the_pages_without_a_500(demo):
+    accident = report(demo, client_for(demo, "qiye_a"))
+    for username in demo.users:
+        c = client_for(demo, username)
+        for url in ("/accidents/", "/accidents/statistics/", "/accidents/new/", f"/accidents/{accident.pk}/",
+                    f"/accidents/{accident.pk}/lookback/", "/accidents/statistics/register.xlsx"):
+            status = c.get(url).status_code
+            assert status in (200, 403, 404), (username, url, status)
