@@ -90,6 +90,13 @@ def _page_body(data: dict) -> dict:
     return out
 
 
+def _criterion_for(hazard):
+    """A criterion in force today for the hazard's site's industry (criteria are checked by date and industry)."""
+    from anquan.hazards.tests.test_api_supervision import criterion
+
+    return criterion(hazard.industry.code) if hazard.industry_id else HAZARD_WORLD["CRITERION"]
+
+
 def transition(prepare, api_path: str, page_path: str, body):
     """An (api probe, page probe) pair for one transition: the same prepared state, the same fields."""
 
@@ -180,7 +187,7 @@ HAZARD_ACTIONS = {
     "O": transition(lambda c, h: _set(h, deadline_in_force=timezone.localdate() - datetime.timedelta(days=3)),
                     "explain-overdue", "explain/", {"text": "材料未到货，正在催办"}),
     "G": transition(None, "escalate", "escalate/", {"text": "涉及规划调整，需区政府协调"}),
-    "J": transition(None, "judge-major", "judge-major/", lambda h, e: {"version": h.version, "criterion": HAZARD_WORLD["CRITERION"].pk}),
+    "J": transition(None, "judge-major", "judge-major/", lambda h, e: {"version": h.version, "criterion": _criterion_for(h).pk}),
     "W": transition(None, "downgrade", "downgrade/", lambda h, e: {"version": h.version, "reason": "经复核不符合判定标准"}),
     "M": transition(None, "transfer", "transfer/",
                     lambda h, e: {"version": h.version, "site": _transfer_target(h), "reason": "场所登记错误"}),
