@@ -212,3 +212,16 @@ def test_edge_times_are_refused_never_500(aworld, moment):
     assert response.status_code == 422
     assert anweiban.get(f"/api/v1/accidents/statistics?from={day}&to=2026-11-22").status_code in (200, 422)
     assert anweiban.get(f"/api/v1/accidents/statistics?from=2026-01-01&to={day}").status_code in (200, 422)
+
+
+def test_correcting_the_text_keeps_the_figures(aworld):
+    acc = Accident.objects.get(pk=aworld["ACC_A"].pk)
+    qiye = client_of(aworld["users"]["qiye_a"])
+    response = qiye.patch(f"/api/v1/accidents/{acc.pk}", data=json.dumps(
+        {"version": acc.version, "account": "更正：坠落高度约12米", "deaths": 5}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["account"] == "更正：坠落高度约12米" and body["deaths"] == 1 and body["level"] == "general"
+    stale = qiye.patch(f"/api/v1/accidents/{acc.pk}", data=json.dumps({"version": acc.version, "place": "x"}),
+                       content_type="application/json")
+    assert stale.status_code == 409
