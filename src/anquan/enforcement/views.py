@@ -95,9 +95,21 @@ def case_detail(request, pk):
         and not case.publications.filter(withdrawn_at__isnull=True).exists(),
         "violations": Violation.objects.filter(active=True, voided_at__isnull=True),
         "colleagues": _colleagues(case), "circumstances": Circumstance.choices, "decision_kinds": DecisionKind.choices,
-        "evidence_kinds": EvidenceKind.choices, "statement_kinds": StatementKind.choices,
+        "evidence_kinds": EvidenceKind.choices, "statement_kinds": _statement_kinds(request.user, case),
         "service_methods": ServiceMethod.choices, "hearing_threshold": hearing_threshold(case.party_kind, case.unit),
     })
+
+
+def _statement_kinds(user, case):
+    """The party files statements, hearing requests (where it was told of the right) or a waiver; the organ
+    also records hearings."""
+    party = any(a.scope_kind == "enterprise" for a in active_assignments(user))
+    kinds = StatementKind.choices
+    if party:
+        kinds = [(v, label) for v, label in kinds if v != StatementKind.HEARING_RECORD]
+    if not case.hearing_right:
+        kinds = [(v, label) for v, label in kinds if v != StatementKind.HEARING_REQUEST]
+    return kinds
 
 
 def _colleagues(case):

@@ -107,6 +107,7 @@ def test_case_pages(eworld):
     assert client_for(eworld, "linqu_juzhang").get(f"/enforcement/cases/{case.pk}/").status_code == 404
     party_page = client_for(eworld, "qiye_e").get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert "陈述申辩" in party_page and "作出决定" not in party_page
+    assert "听证笔录" not in party_page and "听证申请" not in party_page  # 2万元: below the unit's hearing threshold
     assert client_for(eworld, "zhifa_a").get("/enforcement/cases/new/").status_code == 200
 
 
