@@ -135,10 +135,7 @@ def _run(request, accident, verb):  # one branch per verb, each one service call
         data = {"team_formed_on": post.get("team_formed_on", ""), "team_leader": post.get("team_leader", ""),
                 "team_members": _members(post.get("team_members", "")), "organized_by": post.get("organized_by", ""),
                 "entrust_to_unit": post.get("entrust_to_unit") == "1"}
-        try:
-            inv_s.investigation_form_team(actor=user, investigation=inv, version=version, data=data)
-        except TypeError:  # audit.snapshot sorts list values and cannot order dicts (two or more members): say so, no 500
-            raise Conflict("暂时只能登记一名调查组成员（多名成员的保存存在已知缺陷，正在修复）；请先登记组长和一名成员") from None
+        inv_s.investigation_form_team(actor=user, investigation=inv, version=version, data=data)
     elif verb == "appraisal_start":
         inv_s.appraisal_start(actor=user, investigation=inv, version=version, started_on=post.get("started_on", ""),
                               subject=post.get("subject", ""), appraiser=post.get("appraiser", ""))

@@ -152,8 +152,10 @@ def _construction_story(year: _Year, as_of: datetime.date) -> tuple:
     with at_moment(_moment(accident_day + datetime.timedelta(days=2), 9)):
         inv = inv_s.investigation_form_team(actor=u["anweiban"], investigation=inv, version=inv.version, data={
             "team_formed_on": (accident_day + datetime.timedelta(days=2)).isoformat(), "team_leader": "区应急管理局副局长",
-            # members stay in the text: a list of dicts in team_members breaks the audit snapshot (audit.snapshot sorts lists)
-            "organized_by": "示范区人民政府（区应急管理局牵头，住建局、公安分局、总工会参加）", "team_members": []})
+            "organized_by": "示范区人民政府", "team_members": [
+                {"name": "王建国", "unit": "示范区住房和城乡建设局", "role": "副组长"},
+                {"name": "李明", "unit": "示范区公安分局", "role": "成员"},
+                {"name": "赵红", "unit": "示范区总工会", "role": "成员"}]})
     return accident, hazards
 
 

@@ -167,9 +167,9 @@ def test_investigation_to_closing_through_the_detail_page(demo):
         return c.post(f"{url}{verb}/", data, follow=True).content.decode()
 
     page = post("form_team", team_formed_on="2026-11-22", team_leader="区应急管理局副局长", organized_by="示范区人民政府",
-                team_members="张三 区住建局 成员")
-    assert "已成立调查组" in page and "张三" in page
-    page = post("form_team", team_leader="x", team_members="甲 单位\n乙 单位")  # a second time, or two members: no 500
+                team_members="张三 区住建局 成员\n李四 区总工会 成员")
+    assert "已成立调查组" in page and "张三" in page and "李四" in page
+    page = post("form_team", team_leader="x", team_members="甲 单位\n乙 单位")  # a second time: refused, no 500
     assert "已成立调查组" not in page
     assert "已登记技术鉴定开始" in post("appraisal_start", started_on="2026-11-22", subject="脚手架材质检测")
     appraisal = Accident.objects.get(pk=accident.pk).investigation.appraisals.get()
