@@ -146,9 +146,15 @@ def _text(value, limit: int) -> str:
 
 
 def major_criteria_items():
+    """Published 判定标准 items still in force today (an expired library — GB 35181-2017 after 2025-10-31 —
+    is not offered for a new template; at a visit the item's criterion applies only where in force and
+    for the site's industry: hazards.services.judgement)."""
+    from anquan.rules.calendar import today
+
     return ChecklistItem.objects.filter(
         checklist__kind=ChecklistKind.MAJOR_CRITERIA, checklist__status=ChecklistStatus.PUBLISHED
-    ).select_related("checklist").order_by("checklist__code", "sort", "id")
+    ).filter(Q(checklist__effective_to__isnull=True) | Q(checklist__effective_to__gte=today())).select_related(
+        "checklist").order_by("checklist__code", "checklist__version", "sort", "id")
 
 
 def clean_checklist(data: dict) -> dict:
