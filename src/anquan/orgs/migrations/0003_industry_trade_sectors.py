@@ -27,7 +27,13 @@ def seed_sub_sectors(Industry) -> None:
 
 
 def seed(apps, schema_editor):
-    seed_sub_sectors(apps.get_model("orgs", "Industry"))
+    Industry = apps.get_model("orgs", "Industry")
+    seed_sub_sectors(Industry)
+    # A department regulating 工贸 regulates its sub-sectors too (scopes read Department.industries: a 冶金
+    # site's hazards must stay visible to the 工贸 regulator). New departments: pick them in the form.
+    subs = list(Industry.objects.filter(code__in=[code for code, *_ in SUB_SECTORS]))
+    for department in apps.get_model("orgs", "Department").objects.filter(industries__code="industry_trade").distinct():
+        department.industries.add(*subs)
 
 
 class Migration(migrations.Migration):
