@@ -9,8 +9,8 @@ from anquan.documents.api import router as documents_router
 from anquan.enforcement.api import router as enforcement_router
 from anquan.enterprises.api import router as enterprises_router
 from anquan.hazards.api import router as hazards_router
-from anquan.hazards.criteria_api import router as criteria_router
 from anquan.hazards.area_listing_api import router as area_listing_router
+from anquan.hazards.criteria_api import router as criteria_router
 from anquan.hazards.lookback_api import router as lookback_router
 from anquan.inspections.api import router as inspections_router
 from anquan.inspections.checklist_api import router as checklists_router
