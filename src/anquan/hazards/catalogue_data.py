@@ -330,8 +330,11 @@ def seed_criteria(get_model=None, *, categories=None, industries=None, libraries
         }
         checklist = Checklist.objects.filter(code=lib.code, version=lib.version).first()
         if checklist is None:
-            checklist = Checklist.objects.create(code=lib.code, version=lib.version, status="retired" if retired else "published",
-                                                 published_at=published, **head)
+            # A library with no item yet (its text not found) is a draft: never judged by, and still open
+            # to its text when it is found.
+            status = "retired" if retired else ("published" if lib.items else "draft")
+            checklist = Checklist.objects.create(code=lib.code, version=lib.version, status=status,
+                                                 published_at=published if status != "draft" else None, **head)
         else:
             changed = [k for k, v in head.items() if getattr(checklist, k) != v and k not in ("missing", "notes")]
             if changed and checklist.status != "draft" and not corrections:
@@ -340,6 +343,8 @@ def seed_criteria(get_model=None, *, categories=None, industries=None, libraries
                 setattr(checklist, k, v)
             if retired:
                 checklist.status = "retired"
+            elif checklist.status == "draft" and lib.items:  # the text found: published from now on
+                checklist.status, checklist.published_at = "published", published
             checklist.save()
         checklist.industries.set([industries[c] for c in lib.industries if c in industries])
         rows = {r.number: r for r in ChecklistItem.objects.filter(checklist=checklist)}

@@ -1,7 +1,7 @@
 """The thin seeds that stood for the libraries before the complete ones (kept so rows and hazards that
 cite them keep their meaning): ``gm_major`` v1 with ten items of 应急管理部令第10号 (replaced, same
 code and version, by ``gm_2023`` when that module is present) and ``gb35181`` v1 with eight short
-direct elements of GB 35181-2025 chapter 5 (RETIRED: see registry.RETIRED).
+direct elements of GB 35181-2025 chapter 5 (the interim until that text is entered: see registry.RETIRED).
 
 The registry uses a stand-in only where no module gives the same (code, version); the count test
 does not count stand-ins (``KEYS``), since they are known to be incomplete.
@@ -57,7 +57,9 @@ GB35181_THIN = Library(
     basis=GB_35181 + "，2025年11月1日起实施，代替GB 35181-2017", effective_from=datetime.date(2025, 11, 1), effective_to=None,
     expected_count=8,
     items=tuple(Item(n, t, GB_35181 + "第5章 直接判定要素", c) for n, t, c in _FIRE),
-    notes="精简种子（已废止）：由 GB 35181-2025 完整版（gb35181 第2版）和 GB 35181-2017（gb35181_2017 第1版）取代。",
+    notes=("过渡适用：GB 35181-2025 正式条文尚未录入（本系统未能取得其文本，见 fire_2025 模块说明），"
+           "本版八项为早期据公开资料概括的直接判定要素，未与正式文本逐条核对，不含数值阈值；"
+           "正式条文录入为第2版后本版即废止。2025年11月1日前发现的隐患按 GB 35181-2017（gb35181_2017 第1版）判定。"),
 )
 
 LIBRARIES = (GM_MAJOR_THIN, GB35181_THIN)
