@@ -269,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digest": {"task": "anquan.notifications.tasks.send_daily_digest", "schedule": crontab(minute=0)},
     "audit-anchor": {"task": "anquan.jobs.tasks.anchor_audit", "schedule": crontab(hour=0, minute=5)},
     "export-requeue": {"task": "anquan.jobs.tasks.requeue_exports", "schedule": 600.0, "options": {"expires": 540}},
+    # Accident report legs run on 1- and 2-hour clocks (493号令 第九条、第十条): remind every 5 minutes.
+    "accident-leg-sweep": {"task": "anquan.accidents.tasks.sweep_accident_legs", "schedule": 300.0,
+                           "options": {"expires": 270}},
 }
 
 # ---------------------------------------------------------------- logging

@@ -87,3 +87,24 @@ def test_notice_titles_read_in_chinese(aworld, django_capture_on_commit_callback
         acc = services.accident_report(actor=aworld["users"]["qiye_a"], data=report_data(aworld["S_A"], deaths=1))
     title = Notification.objects.filter(kind="accident_reported", target_id=acc.pk).first().title
     assert title == f"事故报告：{acc.unit_name}高处坠落（一般事故），请按时逐级上报"
+
+
+def test_beat_runs_the_leg_sweep_every_five_minutes_and_the_task_sweeps(aworld, django_capture_on_commit_callbacks):
+    from anquan import celery_app
+    from anquan.celery import enqueue
+
+    from ..tasks import sweep_accident_legs
+
+    entry = celery_app.conf.beat_schedule["accident-leg-sweep"]
+    assert entry["task"] == sweep_accident_legs.name == "anquan.accidents.tasks.sweep_accident_legs"
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"] == 300.0 and entry["options"]["expires"] < 300  # the 1-hour clock needs minutes, not the daily sweep
+    late = Notification.objects.filter(kind="accident_leg_late")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enqueue(sweep_accident_legs, t("2026-11-23T00:50").isoformat()).get() == {"soon": 0, "late": 2}
+    told = late.count()
+    assert told and set(late.values_list("target_id", flat=True)) == {
+        aworld[name].legs.get(level=GovLevel.UNIT).pk for name in ("ACC_B", "ACC_L")}
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(sweep_accident_legs, t("2026-11-23T00:50").isoformat()).get()  # a redelivered task tells nobody twice
+    assert late.count() == told
