@@ -32,6 +32,8 @@ def navigation(request):
         items.append(("plans", "检查计划", "/inspection-plans/"))
     if any(a.permits("checklist.manage") for a in assignments):
         items.append(("checklists", "检查表", "/checklists/"))
+    if any(a.permits("checklist.manage") for a in assignments if a.scope_kind in ("system", "territory")):
+        items.append(("criteria", "重大隐患判定标准", "/hazards/criteria/"))
     if any(a.permits("inspection.plan") for a in assignments if a.scope_kind != "enterprise"):
         items.append(("coverage", "排查覆盖", "/coverage/"))
     if any(a.permits("supervision.check") or a.permits("supervision.respond") or a.permits("accountability.record")
@@ -61,7 +63,7 @@ def navigation(request):
 NAV_GROUPS = {
     "enterprises": "企业与场所", "sites": "企业与场所",
     "hazards": "隐患排查治理", "listings": "隐患排查治理", "extensions": "隐患排查治理", "explanations": "隐患排查治理",
-    "inspections": "检查", "plans": "检查", "checklists": "检查", "coverage": "检查",
+    "inspections": "检查", "plans": "检查", "checklists": "检查", "criteria": "检查", "coverage": "检查",
     "exports": "更多", "orgunits": "更多", "audit": "更多", "rules": "更多",
     "documents": "公文", "signoffs": "公文",
     "accidents": "事故", "accident_stats": "事故",

@@ -1,7 +1,17 @@
 """Hazard pages (隐患排查治理): the three lists, record, detail with one POST URL per action, import."""
 from django.urls import path
 
-from . import views, views_actions, views_area_listing, views_detail, views_import, views_record, views_registers, views_stats
+from . import (
+    views,
+    views_actions,
+    views_area_listing,
+    views_criteria,
+    views_detail,
+    views_import,
+    views_record,
+    views_registers,
+    views_stats,
+)
 
 app_name = "hazards"
 
@@ -21,6 +31,9 @@ urlpatterns = [
     path("area-listings/<int:pk>/", views_area_listing.area_listing_detail, name="area_listing"),
     path("area-listings/<int:pk>/report/", views_area_listing.area_listing_report, name="area_listing_report"),
     path("area-listings/<int:pk>/review/", views_area_listing.area_listing_review, name="area_listing_review"),
+    path("criteria/", views_criteria.criteria_list, name="criteria_list"),
+    path("criteria/new/", views_criteria.criteria_new, name="criteria_new"),
+    path("criteria/<int:pk>/", views_criteria.criteria_detail, name="criteria"),
     path("extensions/", views_registers.extension_register, name="extensions"),
     path("extensions/export.xlsx", views_registers.extension_export, name="extensions_export"),
     path("explanations/", views_registers.explanation_register, name="explanations"),
