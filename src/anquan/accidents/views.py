@@ -21,7 +21,7 @@ from anquan.core.errors import Conflict, Invalid
 from anquan.core.services import get_visible, safe_id
 from anquan.core.views import login_required, paginate, query_without
 from anquan.enterprises.models import Site
-from anquan.orgs.models import Industry
+from anquan.orgs.models import Department, Industry, OrgUnit, UnitKind
 
 from . import rules, stats
 from .choices import INFORMED_PARTIES, AccidentKind, AccidentLevel, FourNotsItem, LateKind
@@ -38,6 +38,17 @@ FIGURE_FIELDS = (("deaths", "死亡"), ("missing", "下落不明"), ("serious_in
 
 def permits_any(user, action: str) -> bool:
     return any(a.permits(action) for a in active_assignments(user))
+
+
+def chain_targets(accident) -> tuple[list, list]:
+    """Who a late finding may name besides the enterprise (the service's rule): the territorial units of the
+    reporting chain above the community (street, district, city, province) and their departments (安委办 included)."""
+    chain = accident.unit.ancestor_ids()
+    territories = list(OrgUnit.objects.filter(
+        pk__in=chain, kind__in=[UnitKind.STREET, UnitKind.DISTRICT, UnitKind.CITY, UnitKind.PROVINCE]).order_by("path"))
+    departments = list(Department.objects.filter(unit_id__in=chain, voided_at__isnull=True)
+                       .select_related("unit").order_by("unit__path", "pk")[:60])
+    return territories, departments
 
 
 def get_accident(user, pk) -> Accident:
@@ -189,6 +200,7 @@ def accident_detail(request, pk):
         "can_close": permits_any(request.user, "accident.close"),
         "can_account": permits_any(request.user, "accountability.record"),
         "can_issue": permits_any(request.user, "document.issue"),
+        "finding_targets": chain_targets(accident) if permits_any(request.user, "accident.investigate") else ([], []),
         "informed_parties": INFORMED_PARTIES, "late_kinds": LateKind.choices, "figures": FIGURE_FIELDS,
         "filed": request.GET.get("filed") == "1", "documents": documents, "nav_active": "accidents",
         "draft_key": f"anquan:accident-draft:{request.user.pk}",

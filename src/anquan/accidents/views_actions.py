@@ -107,8 +107,14 @@ def _run(request, accident, verb):  # one branch per verb, each one service call
     elif verb == "leg_inform":
         reporting.leg_inform(actor=user, leg=_leg(accident, request), party=post.get("party", ""), at=post.get("at") or None)
     elif verb == "late_finding":
-        reporting.late_finding_record(actor=user, accident=accident, data={
-            k: post.get(k, "") for k in ("kind", "against_unit", "against_department", "against_enterprise", "leg", "description")})
+        data = {k: post.get(k, "") for k in ("kind", "against_unit", "against_department", "against_enterprise", "leg", "description")}
+        kind, _, pk = (post.get("target") or "").partition(":")  # the page's one select: "unit:7", "department:3", "enterprise:9"
+        if post.get("target") is not None:
+            if kind not in ("enterprise", "department", "unit") or not pk:
+                raise Invalid({"against_unit": ["请选择认定对象"]})
+            data.update(against_unit="", against_department="", against_enterprise="")
+            data[f"against_{kind}"] = pk
+        reporting.late_finding_record(actor=user, accident=accident, data=data)
     elif verb == "photos":
         reporting.accident_photos_add(actor=user, accident=accident, photos=request.FILES.getlist("photos"))
     elif verb == "four_nots":

@@ -195,3 +195,39 @@ def test_every_demo_user_gets_the_pages_without_a_500(demo):
                     f"/accidents/{accident.pk}/lookback/", "/accidents/statistics/register.xlsx"):
             status = c.get(url).status_code
             assert status in (200, 403, 404), (username, url, status)
+
+
+def test_late_finding_on_the_page_names_a_street_a_department_or_the_enterprise(demo):
+    from anquan.orgs.models import Department, DepartmentKind, OrgUnit, UnitKind
+
+    accident = report(demo, client_for(demo, "qiye_a"))
+    chain = accident.unit.ancestor_ids()
+    street = OrgUnit.objects.get(pk__in=chain, kind=UnitKind.STREET)
+    district = OrgUnit.objects.get(pk__in=chain, kind=UnitKind.DISTRICT)
+    other_street = OrgUnit.objects.filter(kind=UnitKind.STREET, path__startswith=district.path).exclude(pk=street.pk).first()
+    anweiban = Department.objects.get(unit=district, kind=DepartmentKind.SAFETY_COMMITTEE)
+    c = client_for(demo, "anweiban")
+    url = f"/accidents/{accident.pk}/"
+    page = c.get(url).content.decode()
+    for option in (f'value="unit:{street.pk}"', f'value="unit:{district.pk}"', f'value="department:{anweiban.pk}"',
+                   f'value="enterprise:{demo.enterprise_a.pk}"'):
+        assert option in page
+    assert f'value="unit:{other_street.pk}"' not in page  # never sideways
+    leg = accident.legs.order_by("pk").first()
+
+    def post(target, description="街道接报后未在2小时内上报"):
+        return c.post(f"{url}late_finding/", {"kind": "late", "target": target, "leg": leg.pk, "description": description},
+                      follow=True).content.decode()
+
+    assert "已记录迟报、漏报、谎报、瞒报认定" in post(f"unit:{street.pk}")
+    assert "已记录迟报、漏报、谎报、瞒报认定" in post(f"department:{anweiban.pk}", "区安委办未通知工会")
+    assert "已记录迟报、漏报、谎报、瞒报认定" in post(f"enterprise:{demo.enterprise_a.pk}", "单位负责人未在1小时内报告")
+    findings = accident.late_findings.order_by("pk")
+    assert [(f.against_unit_id, f.against_department_id, f.against_enterprise_id) for f in findings] == [
+        (street.pk, None, None), (None, anweiban.pk, None), (None, None, demo.enterprise_a.pk)]
+    page = c.get(url).content.decode()
+    assert f"迟报 · {street.name}" in page and f"{anweiban.name}" in page
+    for bad in (f"unit:{other_street.pk}", "nope", "unit:", "department:x", "unit:99999999999999999999"):
+        assert "请选择" in post(bad)  # refused in Chinese on the page, no 500
+        assert accident.late_findings.count() == 3
+    assert client_for(demo, "jiedao_b").post(f"{url}late_finding/", {"kind": "late", "target": f"unit:{street.pk}"}).status_code == 404
