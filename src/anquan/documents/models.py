@@ -32,6 +32,13 @@ class DocumentKind(models.TextChoices):
     ACCIDENT_FLASH = "accident_flash", _("事故信息快报")  # accidents.documents
     ACCIDENT_TEAM = "accident_team", _("事故调查组成立通知")
     ACCIDENT_APPROVAL = "accident_approval", _("事故调查报告批复")
+    CASE_FILING = "case_filing", _("立案审批表")  # enforcement.documents
+    CASE_INQUIRY = "case_inquiry", _("询问笔录")
+    PENALTY_NOTICE = "penalty_notice", _("行政处罚告知书")
+    HEARING_NOTICE = "hearing_notice", _("听证告知书")
+    PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
+    SERVICE_RECEIPT = "service_receipt", _("送达回证")
+    CASE_CLOSING = "case_closing", _("结案审批表")
 
 
 #: The series (代字) of each kind in the 文号: 示应急 + 责改 + 〔2026〕 + 12号.
@@ -45,7 +52,18 @@ SERIES = {
     DocumentKind.ACCIDENT_FLASH: "快报",
     DocumentKind.ACCIDENT_TEAM: "事调",
     DocumentKind.ACCIDENT_APPROVAL: "批复",
+    DocumentKind.CASE_FILING: "立审",
+    DocumentKind.CASE_INQUIRY: "询问",
+    DocumentKind.PENALTY_NOTICE: "罚告",
+    DocumentKind.HEARING_NOTICE: "听告",
+    DocumentKind.PENALTY_DECISION: "罚决",
+    DocumentKind.SERVICE_RECEIPT: "送达",
+    DocumentKind.CASE_CLOSING: "结审",
 }
+
+#: A case's internal records (enforcement.documents): the party never sees them through its case, only the organ
+#: and the territory do; the party reads its 告知书, 听证告知书, 决定书 and 送达回证.
+PARTY_HIDDEN_KINDS = (DocumentKind.CASE_FILING, DocumentKind.CASE_INQUIRY, DocumentKind.CASE_CLOSING)
 
 
 class DocumentCounter(models.Model):
@@ -108,6 +126,12 @@ class DocumentQuerySet(ScopedQuerySet):
             rows = model.objects.filter(model.objects.assignment_q(assignment), pk=OuterRef("about_id"))
             q |= Q(about_type_id=ct_id) & Q(Exists(rows))
         return q
+
+    def concealed_q(self, assignment) -> Q | None:
+        """An enterprise does not see a case's internal records (``PARTY_HIDDEN_KINDS``)."""
+        if assignment.scope_kind == ScopeKind.ENTERPRISE:
+            return Q(kind__in=PARTY_HIDDEN_KINDS)
+        return None
 
     def live(self):
         return self.filter(voided_at__isnull=True)

@@ -18,6 +18,7 @@ from anquan.enterprises.models import Site
 from anquan.rules.calendar import today
 
 from . import selectors, services
+from .document_views import case_documents_context
 from .models import (
     CaseStatus,
     Circumstance,
@@ -97,6 +98,7 @@ def case_detail(request, pk):
         "colleagues": _colleagues(case), "circumstances": Circumstance.choices, "decision_kinds": DecisionKind.choices,
         "evidence_kinds": EvidenceKind.choices, "statement_kinds": _statement_kinds(request.user, case),
         "service_methods": ServiceMethod.choices, "hearing_threshold": hearing_threshold(case.party_kind, case.unit),
+        **case_documents_context(request.user, case),
     })
 
 

@@ -30,7 +30,9 @@ MAX_CLIENT_KEY = 64
 
 #: 行政执法文书: orders under 安全生产法 第六十五条 and their follow-up. Only an enforcement body issues them
 #: in its own name (see ``is_enforcement_body``); a 安委办 coordinates and is not one.
-ENFORCEMENT_KINDS = frozenset({DocumentKind.RECTIFICATION_ORDER, DocumentKind.RECHECK_OPINION})
+ENFORCEMENT_KINDS = frozenset({DocumentKind.RECTIFICATION_ORDER, DocumentKind.RECHECK_OPINION, DocumentKind.CASE_FILING,
+                               DocumentKind.CASE_INQUIRY, DocumentKind.PENALTY_NOTICE, DocumentKind.HEARING_NOTICE,
+                               DocumentKind.PENALTY_DECISION, DocumentKind.SERVICE_RECEIPT, DocumentKind.CASE_CLOSING})
 NOT_ENFORCEMENT_BODY = ("安委办不是行政执法主体，不能以本机关名义下达{kind}；请由负有安全生产监督管理职责的部门"
                         "（如应急管理局、住房和城乡建设局）或属地街道（乡镇）下达")
 
