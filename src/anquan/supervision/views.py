@@ -377,7 +377,7 @@ def _target_querysets(user) -> dict:
     A district has thousands of enterprises, so the page searches these (``target_search``)
     instead of listing them in one select."""
     territorial = [a for a in active_assignments(user) if a.permits(services.ACCOUNTABILITY) and a.scope_kind == "territory"]
-    units = OrgUnit.objects.none()
+    units = OrgUnit.objects.filter(pk__in=_own_units(user))  # one's own territory: for an industry interview (行业约谈)
     depts = Department.objects.none()
     for a in territorial:
         units = units | OrgUnit.objects.filter(path__startswith=a.unit.path, kind__in=[UnitKind.DISTRICT, UnitKind.STREET]).exclude(pk=a.unit_id)
@@ -389,17 +389,32 @@ def _target_querysets(user) -> dict:
     }
 
 
-def _target_label(kind: str, obj) -> str:
+def _own_units(user) -> set[int]:
+    """The user's own territory (a 安委办's unit, a department's district): offered as the region of a 行业约谈 of
+    one's own territory; services refuse it as the object of any other 约谈/通报 (only units below)."""
+    out = set()
+    for a in active_assignments(user):
+        if a.permits(services.ACCOUNTABILITY):
+            if a.scope_kind == "territory":
+                out.add(a.unit_id)
+            elif a.scope_kind == "department" and a.department_id:
+                out.add(a.department.unit_id)
+    return out
+
+
+def _target_label(kind: str, obj, own=()) -> str:
+    if kind == "unit" and obj.pk in own:
+        return f"{obj.name}（本级辖区，仅用于行业约谈）"
     return f"{obj.name}（{obj.unit.name}）" if kind == "department" else obj.name
 
 
 def _target_options(user, q: str) -> list[tuple[str, str, str]]:
     """``[(value, label, group)]`` of the targets whose name contains ``q`` (an enterprise also by
     its credit code), at most TARGET_MATCHES of each kind."""
-    out = []
+    out, own = [], _own_units(user)
     for kind, qs in _target_querysets(user).items():
         match = Q(name__icontains=q) | (Q(credit_code__icontains=q.upper()) if kind == "enterprise" else Q(pk__in=[]))
-        out += [(f"{kind}:{o.pk}", _target_label(kind, o), TARGET_GROUPS[kind]) for o in qs.filter(match)[:TARGET_MATCHES]]
+        out += [(f"{kind}:{o.pk}", _target_label(kind, o, own), TARGET_GROUPS[kind]) for o in qs.filter(match)[:TARGET_MATCHES]]
     return out
 
 
@@ -409,7 +424,7 @@ def _chosen_target(user, value: str) -> tuple[str, str, str] | None:
     if kind not in TARGET_GROUPS or not safe_id(pk):
         return None
     obj = _target_querysets(user)[kind].filter(pk=safe_id(pk)).first()
-    return (value, _target_label(kind, obj), TARGET_GROUPS[kind]) if obj else None
+    return (value, _target_label(kind, obj, _own_units(user)), TARGET_GROUPS[kind]) if obj else None
 
 
 @login_required
