@@ -439,6 +439,12 @@ class AccountabilityOpenIn(Schema):
     proposed_handling: Text
 
 
+class AccountabilityDecideIn(Schema):
+    version: Version
+    decided_handling: Text
+    decided_on: datetime.date | None = Field(None, description="决定日期，空为今天；不晚于今天，不早于提出问责之日")
+
+
 class AccidentAccountabilityOut(Schema):
     id: int
     version: int
@@ -755,3 +761,14 @@ def list_accountability(request, accident_id: Id):
 def open_accountability(request, accident_id: Id, payload: AccountabilityOpenIn):
     rec = services.accountability_open(actor=request.auth, accident=_accident(request, accident_id), data=payload.dict())
     return Status(201, rec)
+
+
+@router.post("/accidents/{accident_id}/accountability/{record_id}/decision", response=AccidentAccountabilityOut,
+             summary="作出问责处理决定（事故调查层级及以上）")
+def decide_accountability(request, accident_id: Id, record_id: Id, payload: AccountabilityDecideIn):
+    from anquan.supervision.models import AccountabilityRecord
+
+    accident = _accident(request, accident_id)
+    rec = get_visible(AccountabilityRecord.objects.filter(accident=accident, voided_at__isnull=True), request.auth, record_id)
+    return services.accountability_decide(actor=request.auth, record_obj=rec, version=payload.version,
+                                          decided_handling=payload.decided_handling, decided_on=payload.decided_on)

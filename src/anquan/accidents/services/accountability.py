@@ -3,6 +3,8 @@ accountability model) against the enterprise (主体责任), the regulators (监
 (属地责任) of the accident's chain (安全生产法第八十七条: 还应当查明……负有审查批准和监督职责的行政部门的责任)."""
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,9 +78,30 @@ def accountability_open(*, actor, accident: Accident, data: dict) -> Accountabil
     return rec
 
 
+def _decided_on(value, rec: AccountabilityRecord) -> datetime.date:
+    """The decision's date: today when not given; not after today, not before the record was opened."""
+    today = timezone.localdate()
+    if value in (None, ""):
+        return today
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    elif not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise Invalid({"decided_on": ["决定日期格式不正确，应为年-月-日"]}) from None
+    if value > today:
+        raise Invalid({"decided_on": ["决定日期不能晚于今天"]})
+    opened = timezone.localtime(rec.created_at).date()
+    if value < opened:
+        raise Invalid({"decided_on": [f"决定日期不能早于提出问责的日期（{opened:%Y年%m月%d日}）"]})
+    return value
+
+
 @transaction.atomic
 def accountability_decide(*, actor, record_obj: AccountabilityRecord, version, decided_handling: str, decided_on=None) -> AccountabilityRecord:
-    """Record the decision taken on a 问责 record (by the same investigating level)."""
+    """Record the decision taken on a 问责 record opened from an accident (by its investigating level or above,
+    like opening it); once only, against the record's current version."""
     if record_obj.accident_id is None:
         raise Conflict("该问责记录不是由事故调查提出的")
     assignment = _authorize(actor, record_obj.accident)
@@ -88,7 +111,7 @@ def accountability_decide(*, actor, record_obj: AccountabilityRecord, version, d
     bump_version(rec, version)
     before = snap(rec)
     rec.decided_handling = clean_text(decided_handling, field="decided_handling", label="处理决定", max_length=20_000, required=True)
-    rec.decided_on = decided_on or timezone.localdate()
+    rec.decided_on = _decided_on(decided_on, rec)
     rec.status = AccountabilityStatus.DECIDED
     rec.save()
     record(actor=actor, assignment=assignment, obj=rec, action="accountability.decide", before=before, after=snap(rec))

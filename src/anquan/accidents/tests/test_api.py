@@ -225,3 +225,58 @@ def test_correcting_the_text_keeps_the_figures(aworld):
     stale = qiye.patch(f"/api/v1/accidents/{acc.pk}", data=json.dumps({"version": acc.version, "place": "x"}),
                        content_type="application/json")
     assert stale.status_code == 409
+
+
+def test_accountability_decision_by_the_investigating_level_and_above(aworld):
+    from anquan.audit.models import AuditEvent
+    from anquan.supervision.models import AccountabilityRecord
+
+    users = aworld["users"]
+    acc = aworld["ACC_A"]  # 一般: investigated by the county (示范区)
+    anweiban = client_of(users["anweiban"])
+    opened = post(anweiban, f"/api/v1/accidents/{acc.pk}/accountability",
+                  {"target_enterprise": aworld["E_A"].pk, "content": "未落实高处作业安全措施", "proposed_handling": "依法处以罚款"}).json()
+    url = f"/api/v1/accidents/{acc.pk}/accountability/{opened['id']}/decision"
+    body = {"version": opened["version"], "decided_handling": "处罚款二十万元", "decided_on": "2026-11-22"}
+
+    # below the investigating level, no permission, sideways, another accident's path: refused, nothing decided
+    assert post(client_of(users["jiedao_a"]), url, body).status_code == 403
+    assert post(client_of(users["qiye_a"]), url, body).status_code in (403, 404)
+    assert post(client_of(users["jiedao_b"]), url, body).status_code == 404
+    assert post(client_of(users["linqu_anweiban"]), url, body).status_code == 404
+    other = f"/api/v1/accidents/{aworld['ACC_B'].pk}/accountability/{opened['id']}/decision"
+    assert post(anweiban, other, body).status_code == 404
+    assert post(anweiban, f"/api/v1/accidents/{acc.pk}/accountability/99999999/decision", body).status_code == 404
+    # bad input: Chinese 422s, a stale version 409, never 500
+    for bad in ({"decided_on": "2026-11-23"}, {"decided_on": "2026-11-21"}, {"decided_on": "2026-13-01"},
+                {"decided_handling": ""}, {"decided_handling": "x" * 20001}, {"version": -1}):
+        response = post(anweiban, url, {**body, **bad})
+        assert response.status_code == 422, (bad, response.content)
+    assert "不能晚于今天" in post(anweiban, url, {**body, "decided_on": "2026-11-23"}).content.decode()
+    assert "不能早于提出问责的日期" in post(anweiban, url, {**body, "decided_on": "2026-11-21"}).content.decode()
+    assert post(anweiban, url, {**body, "version": opened["version"] + 5}).status_code == 409
+    assert AccountabilityRecord.objects.get(pk=opened["id"]).status == "proposed"
+
+    # the city above the investigating level decides
+    response = post(client_of(users["shi_anweiban"]), url, body)
+    assert response.status_code == 200, response.content
+    decided = response.json()
+    assert (decided["status"], decided["decided_handling"], decided["decided_on"]) == ("decided", "处罚款二十万元", "2026-11-22")
+    assert decided["version"] == opened["version"] + 1
+    assert AuditEvent.objects.filter(action="accountability.decide", object_id=opened["id"]).exists()
+    # once only
+    assert post(anweiban, url, {**body, "version": decided["version"]}).status_code == 409
+    listed = anweiban.get(f"/api/v1/accidents/{acc.pk}/accountability").json()
+    assert [r["status"] for r in listed] == ["decided"]
+
+
+def test_accountability_decision_date_defaults_to_today(aworld):
+    users = aworld["users"]
+    acc = aworld["ACC_A"]
+    anweiban = client_of(users["anweiban"])
+    opened = post(anweiban, f"/api/v1/accidents/{acc.pk}/accountability",
+                  {"target_unit": acc.unit.parent_id or acc.unit_id, "content": "属地巡查不到位", "proposed_handling": "警示约谈"}).json()
+    response = post(anweiban, f"/api/v1/accidents/{acc.pk}/accountability/{opened['id']}/decision",
+                    {"version": opened["version"], "decided_handling": "约谈街道负责人"})
+    assert response.status_code == 200, response.content
+    assert response.json()["decided_on"] == "2026-11-22"  # today in Shanghai at 23:30
