@@ -4,9 +4,12 @@ their periods; scoped like the case (404 out of scope, 403 for who may not issue
 but never the internal records); every issue audited."""
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import Client
 from docx import Document
 
@@ -167,3 +170,59 @@ def test_case_page_issues_and_downloads(eworld):
     other.force_login(u["linqu_juzhang"])
     assert other.get(f"/enforcement/cases/{case.pk}/documents/{notice.pk}/docx/").status_code == 404
     assert other.post(url).status_code == 404
+
+
+# --- permission matrix: every user × (issue before 告知, issue after, download the 决定书, download the 立案审批表) --------
+# Written by hand from the domain: the organ's staff with 发文 duty issue (inspectors and department staff); the
+# 负责人 and the 法制审核 reviewer see but do not issue; the party and the territory see the case from 告知 on, the
+# party only its 告知书/决定书; everyone else (another district, other departments, other streets, admins) 404.
+ISSUERS = {"zhifa_a", "zhifa_b", "yingji"}
+ORGAN = ISSUERS | {"juzhang", "fazhi"}
+AFTER_NOTICE = ORGAN | {"qiye_e", "jiedao_b", "anweiban", "shi_anweiban"}
+MOMENT = datetime.datetime(2026, 11, 22, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@pytest.fixture(scope="module")
+def doc_cases(eworld, django_db_blocker):
+    # A module fixture is built outside the test's frozen clock: build the cases at the same moment.
+    with django_db_blocker.unblock(), time_machine.travel(MOMENT, tick=False):
+        zf = eworld["users"]["zhifa_a"]
+        before = advance(eworld, open_case(eworld), CaseStatus.INVESTIGATING)
+        after = advance(eworld, open_case(eworld), CaseStatus.DECIDED)
+        return {"before": before, "after": after, "filing": issue_case_document(zf, after, "filing"),
+                "decision": issue_case_document(zf, after, "decision")}
+
+
+def _issue_outcome(user, case, slug) -> str:
+    try:
+        with transaction.atomic():
+            issue_case_document(user, case, slug)
+            transaction.set_rollback(True)
+    except NotFound:
+        return "missing"
+    except Forbidden:
+        return "forbidden"
+    return "ok"
+
+
+def test_permission_matrix_of_case_documents(eworld, doc_cases):
+    users = eworld["users"]
+    assert ISSUERS | AFTER_NOTICE <= set(users)
+    got, want = {}, {}
+    for name, user in sorted(users.items()):
+        c = Client()
+        c.force_login(user)
+        case = doc_cases["after"]
+        got[name] = (
+            _issue_outcome(user, doc_cases["before"], "filing"),
+            _issue_outcome(user, case, "receipt"),
+            c.get(f"/enforcement/cases/{case.pk}/documents/{doc_cases['decision'].pk}/docx/").status_code,
+            c.get(f"/enforcement/cases/{case.pk}/documents/{doc_cases['filing'].pk}/docx/").status_code,
+        )
+        want[name] = (
+            "ok" if name in ISSUERS else "forbidden" if name in ORGAN else "missing",
+            "ok" if name in ISSUERS else "forbidden" if name in AFTER_NOTICE else "missing",
+            200 if name in AFTER_NOTICE else 404,
+            200 if name in AFTER_NOTICE - {"qiye_e"} else 404,
+        )
+    assert got == want
