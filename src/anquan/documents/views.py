@@ -52,6 +52,8 @@ def _about_link(document) -> tuple[str, str] | None:
         return reverse("hazards:detail", args=[document.hazard_id]), f"隐患：{document.hazard}"
     if document.listing_id:
         return reverse("hazards:detail", args=[document.listing.hazard_id]), f"挂牌督办：{document.listing}"
+    if document.about_type_id and (document.about_type.app_label, document.about_type.model) == ("enforcement", "case"):
+        return reverse("enforcement:case", args=[document.about_id]), f"行政处罚案件：{document.about}"
     return None
 
 

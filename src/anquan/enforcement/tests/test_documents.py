@@ -166,6 +166,9 @@ def test_case_page_issues_and_downloads(eworld):
     assert party.get(f"/enforcement/cases/{case.pk}/documents/{notice.pk}/exe/").status_code == 404
     assert party.post(f"/enforcement/cases/{case.pk}/documents/issue/filing/").status_code == 403
     assert filing.number not in party.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    detail = zf.get(f"/documents/{notice.pk}/").content.decode()  # the documents app links back to the case
+    assert f"/enforcement/cases/{case.pk}/" in detail
+    assert party.get(f"/documents/{filing.pk}/").status_code == 404
     other = Client()
     other.force_login(u["linqu_juzhang"])
     assert other.get(f"/enforcement/cases/{case.pk}/documents/{notice.pk}/docx/").status_code == 404
