@@ -370,5 +370,43 @@ def build_hazards(demo, *, seed: int, as_of: datetime.date, start: datetime.date
                 year.random_hazard()
             counts.update(year.save())
     reset_sequences(*MODELS, AuditEvent)
+    if scenes_played(demo):
+        with transaction.atomic(), progress.step("街道级与区域挂牌督办") as counts:
+            counts.update(build_area_listings(demo, as_of))
+
+
+def scenes_played(demo) -> bool:
+    from .hazard_scenes import scene
+
+    try:
+        scene("A14")
+    except Hazard.DoesNotExist:
+        return False
+    return True
+
+
+def build_area_listings(demo, as_of: datetime.date) -> dict[str, int]:
+    """Through the services, at fixed moments (the same every run): jiedao_a's street lists scene A14 (重大, already
+    listed by the district) at 街道（乡镇）级, and the district's 安委办 lists 乙街道 as a region (区域挂牌督办),
+    each with its notice and gap-free 文号."""
+    from anquan.hazards.services.area_listing import area_list
+    from anquan.hazards.services.supervision import hazard_list
+
+    from .hazard_scenes import scene
+    from .inspections import at_moment
+
+    def moment(days_before: int) -> datetime.datetime:
+        return datetime.datetime.combine(as_of - datetime.timedelta(days=days_before), datetime.time(10, 0), tzinfo=SHANGHAI)
+
+    hazard = scene("A14")
+    with at_moment(moment(20)):
+        hazard_list(actor=demo.users["jiedao_a"], hazard=hazard, version=hazard.version,
+                    deadline=as_of + datetime.timedelta(days=40), client_key="demo-street-listing-A14")
+    with at_moment(moment(15)):
+        area_list(actor=demo.users["anweiban"], target_unit_id=demo.street_b.pk,
+                  problems="辖区内出租厂房、“三合一”场所消防安全隐患集中，多处安全出口被封闭、电动自行车违规充电，整改进度滞后",
+                  requirements="全面排查辖区出租厂房和“三合一”场所，逐一建立隐患台账，按期整改并书面报告",
+                  deadline=as_of + datetime.timedelta(days=45), client_key="demo-area-listing-street-b")
+    return {"street_listings": 1, "area_listings": 1}
 
 
