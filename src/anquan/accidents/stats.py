@@ -320,10 +320,17 @@ def _sum_under(by_path: dict, prefix: str) -> Totals:
     return out
 
 
+def _sentence_change(cell: Cell, unit: str) -> str:
+    """In the sentence a change from 0 last year reads "增加3起" (no percent exists), not the table's "上年同期为0"."""
+    if cell.percent is None and Decimal(cell.current) != 0:
+        return f"增加{cell.current}{unit}"
+    return cell.change
+
+
 def summary_sentence(row: Row) -> str:
     """The sentence of a 通报: "共发生事故88起、死亡27人、受伤104人，直接经济损失…万元，同比分别下降6.4%、25%、23.5%和28.6%"."""
     c = {m: row.cell(m) for m in MEASURES}
-    changes = [c[m].change for m in ("count", "deaths", "injuries", "loss")]
+    changes = [_sentence_change(c[m], unit) for m, unit in (("count", "起"), ("deaths", "人"), ("injuries", "人"), ("loss", "万元"))]
     return (f"共发生生产安全事故{c['count'].current}起、死亡{c['deaths'].current}人、受伤{c['injuries'].current}人，"
             f"直接经济损失{c['loss'].current}万元；与上年同期（{c['count'].previous}起、死亡{c['deaths'].previous}人、"
             f"受伤{c['injuries'].previous}人、直接经济损失{c['loss'].previous}万元）相比分别"

@@ -231,3 +231,17 @@ def test_late_finding_on_the_page_names_a_street_a_department_or_the_enterprise(
         assert "请选择" in post(bad)  # refused in Chinese on the page, no 500
         assert accident.late_findings.count() == 3
     assert client_for(demo, "jiedao_b").post(f"{url}late_finding/", {"kind": "late", "target": f"unit:{street.pk}"}).status_code == 404
+
+
+def test_first_time_user_sees_labelled_filters_helpful_empty_states_and_only_actions_they_may_take(demo):
+    qiye, district = client_for(demo, "qiye_a"), client_for(demo, "anweiban")
+    page = qiye.get("/accidents/").content.decode()
+    assert "本辖区尚无生产安全事故记录" in page and "1小时内报告" in page  # the empty list says what to do
+    assert 'for="f-from">发生日期 自' in page and 'for="f-to">至' in page
+    page = qiye.get("/accidents/?level=major").content.decode()
+    assert "没有符合条件的事故记录" in page and "清除筛选条件" in page
+    accident = report(demo, qiye)
+    assert "从一案双查倒查发起问责" not in qiye.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "从一案双查倒查发起问责" in district.get(f"/accidents/{accident.pk}/").content.decode()
+    page = client_for(demo, "jiedao_a").get("/accidents/statistics/").content.decode()
+    assert "相比分别增加1起、增加1人、持平和增加150.00万元" in page  # not "上年同期为0" in the sentence

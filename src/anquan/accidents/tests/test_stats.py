@@ -129,3 +129,11 @@ def test_statistics_page_shows_the_sentence_and_survives_bad_input(world):
     for q in ("from=xx&to=2026-13-40", "unit=999999999999999999999", "level=nope&kind=%00", "from=2026-12-01&to=2026-01-01"):
         assert c.get(f"/accidents/statistics/?{q}").status_code == 200
         assert c.get(f"/accidents/?{q}").status_code == 200
+
+
+def test_summary_sentence_reads_an_increase_from_zero_as_a_number_not_a_percent():
+    cells = [stats.Cell(m, cur, prev, "", "") for m, cur, prev in (
+        ("count", 2, 0), ("deaths", 1, 0), ("injuries", 0, 0), ("serious", 0, 0), ("missing", 0, 0),
+        ("loss", Decimal("12.50"), Decimal("10.00")))]
+    row = stats.Row("合计", {}, [c for c in cells if c.measure in stats.MEASURES])
+    assert stats.summary_sentence(row).endswith("相比分别增加2起、增加1人、持平和上升25%。")
