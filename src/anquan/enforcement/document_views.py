@@ -20,6 +20,7 @@ from anquan.core.views import login_required
 from anquan.documents import pdf
 from anquan.documents import views as document_pages
 from anquan.documents.models import OfficialDocument
+from anquan.documents.organs import appeal_bodies
 
 from .documents import _pending_inquiries, case_documents, issuable, issue_case_document
 from .services.cases import get_case
@@ -33,6 +34,8 @@ def case_documents_context(user, case) -> dict:
         .order_by("issued_at", "id"),
         "doc_issuable": can_issue, "doc_inquiries": _pending_inquiries(case) if any(s == "inquiry" for s, _ in can_issue) else [],
         "doc_key": uuid.uuid4().hex, "pdf_available": pdf.available(),
+        # The decision form offers the organ's configured 复议机关 and court: the ones its 决定书 names.
+        "appeal_bodies": appeal_bodies(department=case.organ),
     }
 
 

@@ -149,6 +149,12 @@ def test_case_page_issues_and_downloads(eworld):
     zf.force_login(u["zhifa_a"])
     page = zf.get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert "生成行政处罚告知书" in page and "生成立案审批表" in page
+    review, court = appeal_bodies(department=case.organ)  # the decision form offers what the 决定书 will name
+    head = Client()
+    head.force_login(u["juzhang"])
+    form = head.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert f'name="review_organ" maxlength="200" placeholder="行政复议机关" value="{review}"' in form
+    assert f'value="{court}"' in form
     url = f"/enforcement/cases/{case.pk}/documents/issue/notice/"
     assert zf.post(url, {"client_key": "k-1"}).status_code == 302
     assert zf.post(url, {"client_key": "k-1"}).status_code == 302  # a double click: the same document
