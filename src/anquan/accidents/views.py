@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anquan.accounts.scope import active_assignments
-from anquan.core.errors import Conflict, Invalid
+from anquan.core.errors import Conflict, Forbidden, Invalid
 from anquan.core.services import get_visible, safe_id
 from anquan.core.views import login_required, paginate, query_without
 from anquan.enterprises.models import Site
@@ -198,7 +198,7 @@ def accident_detail(request, pk):
         "can_add": permits_any(request.user, "accident.add"), "can_forward": permits_any(request.user, "accident.forward"),
         "can_investigate": permits_any(request.user, "accident.investigate"),
         "can_close": permits_any(request.user, "accident.close"),
-        "can_account": permits_any(request.user, "accountability.record"),
+        "can_account": _may_account(request.user, accident),
         "can_issue": permits_any(request.user, "document.issue"),
         "finding_targets": chain_targets(accident) if permits_any(request.user, "accident.investigate") else ([], []),
         "informed_parties": INFORMED_PARTIES, "late_kinds": LateKind.choices, "figures": FIGURE_FIELDS,
@@ -207,6 +207,17 @@ def accident_detail(request, pk):
         "accountability": _accountability(request.user, accident), "doc_key": uuid.uuid4().hex,
     }
     return render(request, "accidents/detail.html", context)
+
+
+def _may_account(user, accident) -> bool:
+    """Whether the 问责 actions are offered: the same check the service makes (investigating level and above)."""
+    from .services.accountability import _authorize
+
+    try:
+        _authorize(user, accident)
+    except Forbidden:
+        return False
+    return True
 
 
 def _documents(user, accident):

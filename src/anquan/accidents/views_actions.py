@@ -36,6 +36,7 @@ VERBS = {
     "photos": ("photos", "照片已上传"),
     "document": ("documents", "公文已生成"),
     "account": ("accountability", "已提出问责"),
+    "account_decide": ("accountability", "已作出问责处理决定"),
 }
 
 
@@ -129,6 +130,17 @@ def _run(request, accident, verb):  # one branch per verb, each one service call
             raise Invalid({"target": ["请选择问责对象"]})
         accountability_open(actor=user, accident=accident, data={
             f"target_{kind}": pk, "content": post.get("content", ""), "proposed_handling": post.get("proposed_handling", "")})
+    elif verb == "account_decide":
+        from anquan.supervision.models import AccountabilityRecord
+
+        from .services.accountability import accountability_decide
+
+        rec = (AccountabilityRecord.objects.visible_to(user)
+               .filter(accident=accident, voided_at__isnull=True, pk=safe_id(post.get("record")) or 0).first())
+        if rec is None:
+            raise Invalid({"record": ["所选问责记录不属于该事故"]})
+        accountability_decide(actor=user, record_obj=rec, version=version, decided_handling=post.get("decided_handling", ""),
+                              decided_on=post.get("decided_on") or None)
     elif verb == "document":
         from .documents import issue_for_accident
 

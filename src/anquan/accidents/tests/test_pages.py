@@ -242,6 +242,32 @@ def test_first_time_user_sees_labelled_filters_helpful_empty_states_and_only_act
     assert "没有符合条件的事故记录" in page and "清除筛选条件" in page
     accident = report(demo, qiye)
     assert "从一案双查倒查发起问责" not in qiye.get(f"/accidents/{accident.pk}/").content.decode()
+    assert "从一案双查倒查发起问责" not in client_for(demo, "jiedao_a").get(f"/accidents/{accident.pk}/").content.decode()
     assert "从一案双查倒查发起问责" in district.get(f"/accidents/{accident.pk}/").content.decode()
     page = client_for(demo, "jiedao_a").get("/accidents/statistics/").content.decode()
     assert "相比分别增加1起、增加1人、持平和增加150.00万元" in page  # not "上年同期为0" in the sentence
+
+
+def test_accountability_decision_on_the_detail_page(demo):
+    from anquan.supervision.models import AccountabilityRecord
+
+    accident = report(demo, client_for(demo, "qiye_a"))
+    district = client_for(demo, "anweiban")
+    url = f"/accidents/{accident.pk}/"
+    district.post(f"{url}account/", {"target": f"enterprise:{demo.enterprise_a.pk}", "content": "未落实高处作业防护",
+                                     "proposed_handling": "依法处罚"})
+    rec = AccountabilityRecord.objects.get(accident=accident)
+    assert "作出处理决定" in district.get(url).content.decode()
+    for below in ("qiye_a", "jiedao_a"):  # the enterprise; the street below the investigating county
+        assert "作出处理决定" not in client_for(demo, below).get(url).content.decode()
+    for bad, says in (({"record": "nope"}, "不属于该事故"), ({"decided_on": "2026-11-23"}, "不能晚于今天"),
+                      ({"decided_handling": ""}, "处理决定"), ({"version": "x"}, "版本号")):
+        data = {"record": rec.pk, "version": rec.version, "decided_handling": "罚款二十万元", **bad}
+        page = district.post(f"{url}account_decide/", data, follow=True)
+        assert page.status_code == 200 and says in page.content.decode(), bad
+    assert AccountabilityRecord.objects.get(pk=rec.pk).status == "proposed"
+    page = district.post(f"{url}account_decide/", {"record": rec.pk, "version": rec.version, "decided_handling": "罚款二十万元"},
+                         follow=True).content.decode()
+    assert "已作出问责处理决定" in page and "罚款二十万元（2026年11月22日）" in page
+    assert AccountabilityRecord.objects.get(pk=rec.pk).status == "decided"
+    assert client_for(demo, "jiedao_b").post(f"{url}account_decide/", {"record": rec.pk}).status_code == 404
