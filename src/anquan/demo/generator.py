@@ -174,6 +174,10 @@ def build_demo(*, seed: int = 2026, as_of: datetime.date | None = None, streets:
 
         with progress.step("示范区事故") as counts, transaction.atomic():
             counts.update(build_accidents(demo, seed=seed, as_of=run.as_of))
+        from .enforcement import build_enforcement
+
+        with progress.step("示范区行政执法") as counts, transaction.atomic():
+            counts.update(build_enforcement(demo, seed=seed, as_of=run.as_of))
     progress.line(demo.summary())
     return demo
 
