@@ -1,7 +1,11 @@
 """The accident statistics and the statutory tables as .xlsx (``jobs.xlsx``: inline strings, never a formula), audited.
 
 Downloads take rows out of the system, so who downloaded which table with which filters is written to the
-audit trail (as ``workbench.export.register_download`` does for registers)."""
+audit trail (as ``workbench.export.register_download`` does for registers).
+
+The statutory tables' columns (``stats.REGISTER_COLUMNS``/``SUMMARY_COLUMNS``) follow the 2012 生产安全事故统计报表制度's
+layout; they are NOT confirmed against the forms of the 生产安全事故统计调查制度 in force (应急管理部, 2020-11-25, approved
+by 国家统计局): its forms, 表号, approval number and period of validity were not found — see the note in ``stats.py``."""
 from __future__ import annotations
 
 import tempfile

@@ -342,9 +342,24 @@ def summary_sentence(row: Row) -> str:
 #: The statutory tables. The 生产安全事故统计调查制度 in force was issued by 应急管理部 on 2020-11-25 (replacing the
 #: 2012 生产安全事故统计报表制度); its forms' exact columns were not at hand when this was written, so the tables
 #: follow the 2012 制度's structure that it continued: the per-accident 事故情况 (A1/A2: 单位情况 — 单位地址、
-#: 统一社会信用代码、从业人员数、单位规模 — and 事故情况 — 发生地点、日期时间、所属行业、事故类别、伤亡、直接经济损失),
+#: 统一社会信用代码 (2012: 组织机构代码)、从业人员数、单位规模 — and 事故情况 — 发生地点、日期时间、所属行业、事故类别、伤亡、直接经济损失),
 #: and the 综合情况 by 行业 (B1) and by 地区 (B2). Columns the platform does not hold (登记注册类型、主管部门、事故原因 …)
-#: are left to the statistician. [L — confirm the current form's columns locally before filing from it.]
+#: are left to the statistician.
+#:
+#: NOT CONFIRMED against the current forms (search of 2026-12-03, helper L). Searched the stored public pages, docs,
+#: code and issue threads for 生产安全事故统计调查制度 / 生产安全事故统计报表制度 / 生产安全事故登记表 / 事故登记表 /
+#: A1表 / 综合统计表 / 国统制 / 调查表式 / 报表目录. Found, and relied on:
+#:   - 应急管理部's notice of 2020-11-25: the original 《生产安全事故统计报表制度》 was revised, "已经国家统计局审批同意",
+#:     and issued as 附件1 《生产安全事故统计调查制度》 (with 《安全生产行政执法统计调查制度》 as 附件2). So the name, the
+#:     issuing organ (应急管理部) and the approving organ (国家统计局) are certain.
+#:   - the 2012 制度 (国家安全监管总局制定、国家统计局批准, 安监总统计〔2012〕98号, 有效期至2014-06-25): its 报表目录
+#:     (工矿商贸A1/A2表, 综合B1/B2表, 行业C表) and its 填表说明 (单位地址、通讯地址、组织机构代码、从业人员数、单位规模、
+#:     登记注册类型、主管部门、管理分类; 发生地点、日期、时间、所属行业、事故类别 …) — the layout followed here.
+#:   - a 2016 revision of the 报表制度 is mentioned by a 2018 journal article; its forms were not found.
+#: NOT found: the 2020 制度's 报表目录, its forms' names/表号 and columns, the notice's 文号, the 国家统计局 approval
+#: number (国统制〔…〕) and its period of validity, or any later revision. Hence the columns below stay as they were, and
+#: no 表号/批准文号/有效期 is printed on the export; before filing from these tables, set them against the 制度's
+#: forms as the 应急管理部 statistics system (直报系统) shows them.
 REGISTER_COLUMNS = ("事故编号", "事故发生单位", "统一社会信用代码", "从业人员数", "单位规模", "所属行业", "事故发生地（区划）",
                     "发生地点", "发生时间", "事故类别", "道路交通/火灾", "死亡（人）", "下落不明（人）", "重伤（人）",
                     "轻伤（人）", "直接经济损失（万元）", "事故等级", "负责调查的层级")
