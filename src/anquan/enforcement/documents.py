@@ -335,7 +335,7 @@ def issue_case_document(actor, case: Case, slug: str, *, evidence_id=None, clien
         if done is not None:
             return done
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("organ", "unit", "enterprise", "site").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("organ", "unit", "enterprise", "site").get(pk=case.pk)
         refusal = _step_refusal(case, slug)
         if refusal:
             raise Conflict(refusal)

@@ -356,7 +356,7 @@ def _moment(value, field: str, label: str, *, not_before=None) -> datetime.datet
 
 
 def _leg(leg) -> ReportLeg:
-    leg = ReportLeg.objects.select_for_update().select_related("accident__unit", "unit").get(pk=leg.pk)
+    leg = ReportLeg.objects.select_for_update(of=("self",)).select_related("accident__unit", "unit").get(pk=leg.pk)
     require_open(leg.accident)
     if not leg.required:
         raise Conflict("按事故当前等级，不需要报至该层级")
