@@ -53,7 +53,7 @@
     var major = form.querySelector("input[name=level][value=major]");
     var general = form.querySelector("input[name=level][value=general]");
     if (criterion && changed === criterion && criterion.value && major) major.checked = true;
-    if (criterion && changed === general && general.checked) criterion.value = "";
+    if (criterion && general && changed === general && general.checked) criterion.value = "";
     if (criterion) propose(form, criterion);
     var isMajor = !!(major && major.checked);
     var immediate = form.querySelector("input[name=immediate]");
