@@ -66,6 +66,10 @@ def _base_world() -> dict:
 
 
 def build_enforcement_world() -> dict:
+    from anquan.enforcement.discretion_data import seed_catalogue
+
+    # the migration's discretion catalogue is gone after a transactional (browser) test's flush: put it back
+    seed_catalogue()
     w = _base_world()
     yingji = assignment_of("zhifa_a").department
     linqu = assignment_of("linqu_anweiban").unit
