@@ -61,7 +61,9 @@ def test_jiedao_a_finds_his_extension_due_tomorrow(demo, signed_in):
 def test_the_listing_register_counts_down(demo, signed_in):
     client = signed_in(demo.users["anweiban"])
     listings = rows(client, "/hazards/listings/")
-    assert len(listings) == ListedSupervision.objects.filter(hazard__district=demo.district).count() == 4
+    # four by the district and the city, one by 东城街 at street level (scene A14)
+    assert len(listings) == ListedSupervision.objects.filter(hazard__district=demo.district).count() == 5
+    assert sum(li.level == "street" for li in listings) == 1
     for li in listings:
         assert li.days_left == (None if li.delisted_at else (li.deadline - AS_OF).days)
     applied = rows(client, "/hazards/listings/?status=resume_applied")
@@ -70,7 +72,7 @@ def test_the_listing_register_counts_down(demo, signed_in):
     assert applied[0].review_days_left == (due - AS_OF).days == 5
     assert [li.pk for li in rows(client, "/hazards/listings/?mine=1")] == [applied[0].pk]
     assert {li.level for li in rows(client, "/hazards/listings/?level=city")} == {"city"}
-    assert len(rows(client, "/hazards/listings/?status=active")) == 3
+    assert len(rows(client, "/hazards/listings/?status=active")) == 4
     # the city sees the district's listings but does not review them; the neighbour district sees none
     assert rows(signed_in(demo.users["shi_anweiban"]), "/hazards/listings/?mine=1") == []
     assert rows(signed_in(demo.users["linqu_anweiban"]), "/hazards/listings/") == []
